@@ -1,0 +1,72 @@
+import { request } from 'node:http';
+import { AgentNotRunningError, RemoteError, type ErrorBody } from '../errors.js';
+import { socketPath } from '../paths.js';
+
+/**
+ * Talks to the agent's admin API over its unix socket. Deliberately node:http only: this is on
+ * the `credential-process` path, which must start fast.
+ */
+export interface AdminRequestOptions {
+  socket?: string;
+  /** Long polls (login wait) pass a larger value; 0 means none. */
+  timeoutMs?: number;
+}
+
+export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: AdminRequestOptions = {}): Promise<T> {
+  const socket = opts.socket ?? socketPath();
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise<T>((resolve, reject) => {
+    const req = request(
+      {
+        socketPath: socket,
+        method,
+        path,
+        headers: payload === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            reject(new RemoteError({ Code: 'BadReply', Message: `the agent sent a reply that is not JSON (status ${res.statusCode})` }, res.statusCode ?? 500));
+            return;
+          }
+          const status = res.statusCode ?? 500;
+          if (status >= 200 && status < 300) resolve(parsed as T);
+          else {
+            const b = (parsed ?? {}) as Partial<ErrorBody>;
+            reject(new RemoteError({ Code: b.Code ?? 'Unknown', Message: b.Message ?? `the agent answered ${status}` }, status));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    if (opts.timeoutMs) {
+      req.setTimeout(opts.timeoutMs, () => req.destroy(new RemoteError({ Code: 'Timeout', Message: `the agent did not answer within ${opts.timeoutMs} ms` }, 504)));
+    }
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ENOTSOCK') reject(new AgentNotRunningError(socket));
+      else reject(err);
+    });
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** The admin API's routes, one list so the CLI and the server cannot drift. */
+export const ADMIN_ROUTES = {
+  status: '/v1/status',
+  profiles: '/v1/profiles',
+  login: '/v1/login',
+  loginWait: '/v1/login/wait',
+  logout: '/v1/logout',
+  sync: '/v1/sync',
+  env: (profile: string) => `/v1/env/${encodeURIComponent(profile)}`,
+  process: (profile: string) => `/v1/process/${encodeURIComponent(profile)}`,
+} as const;

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The `sso-agent` entry. It only dispatches: each subcommand lives in `commands/<name>.ts` and is
+ * imported on demand, so `credential-process` never loads Fastify or the AWS SDK.
+ */
+import { VERSION } from '../version.js';
+import { exitCodeFor, reportError } from './exit.js';
+import type { Command } from './command.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  serve: { summary: 'run the agent in the foreground', load: () => import('./commands/serve.js') },
+  login: { summary: 'log in to an SSO session', load: () => import('./commands/login.js') },
+  logout: { summary: 'log out of a session and forget its credentials', load: () => import('./commands/logout.js') },
+  sync: { summary: 're-list accounts and roles now', load: () => import('./commands/sync.js') },
+  status: { summary: 'the agent and each session', load: () => import('./commands/status.js') },
+  ls: { summary: 'one row per profile', load: () => import('./commands/ls.js') },
+  env: { summary: 'environment that makes a shell use the agent for a profile', load: () => import('./commands/env.js') },
+  exec: { summary: 'run a command with a profile\'s environment', load: () => import('./commands/exec.js') },
+  'credential-process': { summary: 'credential_process output for a profile', load: () => import('./commands/credential-process.js') },
+  config: { summary: 'profiles for every role in ~/.aws/config', load: () => import('./commands/config.js') },
+  service: { summary: 'install|uninstall|status of the systemd/launchd service', load: () => import('./commands/service.js') },
+  emulator: { summary: 'run the local IAM Identity Center emulator', load: () => import('./commands/emulator.js') },
+  demo: { summary: 'emulator + agent + login in one go', load: () => import('./commands/demo.js') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    `sso-agent ${VERSION}: an ssh-agent for AWS IAM Identity Center`,
+    '',
+    'Usage: sso-agent <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `sso-agent <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}; run \`sso-agent --help\` for the list\n`);
+    return 2;
+  }
+  try {
+    const { command } = await entry.load();
+    return await command(rest);
+  } catch (err) {
+    reportError(err);
+    return exitCodeFor(err);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Long-running commands (serve, emulator, demo) resolve only when they are done.
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    reportError(err);
+    process.exitCode = exitCodeFor(err);
+  },
+);

@@ -150,6 +150,15 @@ export class ConfigFileError extends AgentError {
   readonly status = 400;
 }
 
+export class NoProfilesError extends AgentError {
+  readonly code = 'NoProfiles';
+  // 409: nothing wrong with the request; the agent has not listed any role yet.
+  readonly status = 409;
+  constructor() {
+    super('the agent knows no roles yet, so nothing was changed: run `sso-agent login` (or `sso-agent sync`) first');
+  }
+}
+
 export class ServiceError extends AgentError {
   readonly code = 'ServiceError';
   readonly status = 500;
@@ -166,7 +175,7 @@ export const ERROR_CLASSES = [
   RouteNotFoundError, MethodNotAllowedError, ProfileNotFoundError, SessionNotFoundError,
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
-  ConfigFileError, ServiceError, InternalError,
+  ConfigFileError, NoProfilesError, ServiceError, InternalError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

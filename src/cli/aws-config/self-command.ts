@@ -1,0 +1,76 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigFileError } from '../../errors.js';
+
+/**
+ * The `credential_process` line must mean the same thing to botocore, which splits it with
+ * `shlex.split` and runs it without a shell, and to the JS and Go SDKs, which run it with `sh -c`
+ * (protocol-detail §6.2). The JS SDK's ini parser also cuts a value at whitespace followed by `#`
+ * or `;` (its inline-comment rule), so such a sequence must never appear in the line.
+ */
+
+/** Characters that are literal both unquoted in `sh` and in a `shlex.split` word. */
+const BARE_SAFE = /^[A-Za-z0-9_\-./+,:@%=]+$/;
+/**
+ * Inside double quotes `sh` still expands `$` and `` ` `` and treats `\` as an escape; shlex treats
+ * `\` as an escape too. None of these can be written so both read it the same, so they are refused.
+ */
+const UNQUOTABLE = /["$`\\\n\r\0]/;
+/** The JS SDK's config parser strips from here to the end of the line. */
+const JS_INLINE_COMMENT = /\s[#;]/;
+
+/** One word of the command, quoted only when it has to be. Throws ConfigFileError naming the word. */
+export function quoteWord(word: string, what: string): string {
+  if (word === '') throw new ConfigFileError(`${what} is empty; cannot build the credential_process command`);
+  if (BARE_SAFE.test(word)) return word;
+  if (UNQUOTABLE.test(word)) {
+    throw new ConfigFileError(
+      `${what} ${JSON.stringify(word)} contains a character (" $ \` \\ or a line break) that credential_process cannot quote the same way for every SDK: install or run sso-agent from a path without it`,
+    );
+  }
+  if (JS_INLINE_COMMENT.test(word)) {
+    throw new ConfigFileError(
+      `${what} ${JSON.stringify(word)} contains a space followed by # or ;, which the JS SDK reads as a comment: install or run sso-agent from a path without it`,
+    );
+  }
+  return `"${word}"`;
+}
+
+export interface SelfCommandParts {
+  /** Absolute path of the node binary (process.execPath). */
+  execPath: string;
+  /** Absolute path of the built CLI entry, dist/cli/main.js. */
+  mainScript: string;
+}
+
+/**
+ * The absolute, quoted invocation of this CLI: `<node> <dist/cli/main.js>`. Absolute paths so it
+ * works from any working directory and without PATH (services and IDEs often have a bare PATH).
+ */
+export function selfCommand(parts: SelfCommandParts): string {
+  for (const [what, p] of [['the node binary', parts.execPath], ['the sso-agent script', parts.mainScript]] as const) {
+    if (!p.startsWith('/')) throw new ConfigFileError(`${what} path ${JSON.stringify(p)} is not absolute; cannot build the credential_process command`);
+  }
+  return `${quoteWord(parts.execPath, 'the node binary path')} ${quoteWord(parts.mainScript, 'the sso-agent script path')}`;
+}
+
+/**
+ * Where the built entry is, from this module's own location: dist/cli/aws-config/self-command.js →
+ * dist/cli/main.js. When running from TypeScript sources (tests), src/… maps to the dist/… twin,
+ * which is what a user runs. realpath: a global npm install reaches us through a bin symlink, and
+ * the link's target is the stable path.
+ */
+export function defaultMainScript(moduleUrl: string = import.meta.url): string {
+  let path = fileURLToPath(new URL('../main.js', moduleUrl));
+  const fromSource = /\/src\/cli\/main\.js$/;
+  if (moduleUrl.endsWith('.ts') && fromSource.test(path)) path = path.replace(fromSource, '/dist/cli/main.js');
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export function defaultSelfCommand(): string {
+  return selfCommand({ execPath: process.execPath, mainScript: defaultMainScript() });
+}

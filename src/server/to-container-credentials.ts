@@ -1,0 +1,23 @@
+import type { RoleCredentials } from '../store/types.js';
+
+/** The container-credentials JSON every SDK reads (protocol-detail §5.1). */
+export interface ContainerCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  /** Always `toISOString()` (UTC with `Z`): JS `fromHttp` rejects `+00:00` and that aborts the whole default chain. */
+  Expiration: string;
+  AccountId: string;
+  RoleArn: string;
+}
+
+export function toContainerCredentials(c: RoleCredentials): ContainerCredentials {
+  return {
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    Token: c.sessionToken,
+    Expiration: new Date(c.expiration).toISOString(),
+    AccountId: c.accountId,
+    RoleArn: c.roleArn,
+  };
+}

@@ -68,6 +68,11 @@ export class MethodNotAllowedError extends AgentError {
   readonly status = 405;
 }
 
+export class UriTooLongError extends AgentError {
+  readonly code = 'UriTooLong';
+  readonly status = 414;
+}
+
 // ---- sessions, profiles, login ----------------------------------------------------------------
 
 export class ProfileNotFoundError extends AgentError {
@@ -172,7 +177,7 @@ export class InternalError extends AgentError {
 /** Every class above; the catalog test checks codes are unique and statuses/exits are sane. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
-  RouteNotFoundError, MethodNotAllowedError, ProfileNotFoundError, SessionNotFoundError,
+  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, ProfileNotFoundError, SessionNotFoundError,
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,

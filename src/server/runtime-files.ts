@@ -14,7 +14,9 @@ export const AGENT_KEY_FILE = 'token.key';
  * the user's HOME or a shared folder given with --socket, and silently tightening it would surprise.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
   const st = await lstat(dir);
   if (!st.isDirectory()) {
     throw new InvalidInputError(`${dir} is not a directory: pass --socket with a path inside a private folder`);

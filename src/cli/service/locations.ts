@@ -1,0 +1,66 @@
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runtimeDir, settingsFile } from '../../paths.js';
+import type { ServiceInputs } from './inputs.js';
+
+/** Where the service's files go on each platform: the standard per-user locations. */
+export const UNIT_NAME = 'sso-agent.service';
+export const LAUNCHD_LABEL = 'io.github.aws-sso-agent';
+
+export function homeDir(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+/** `systemctl --user` reads units from $XDG_CONFIG_HOME/systemd/user (default ~/.config/...). */
+export function unitPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
+  return join(base, 'systemd', 'user', UNIT_NAME);
+}
+
+export function plistPath(env: NodeJS.ProcessEnv, label = LAUNCHD_LABEL): string {
+  return join(homeDir(env), 'Library', 'LaunchAgents', `${label}.plist`);
+}
+
+export function launchdLogFile(env: NodeJS.ProcessEnv): string {
+  return join(homeDir(env), 'Library', 'Logs', 'sso-agent.log');
+}
+
+/**
+ * The package's root (holding dist/, systemd/, launchd/). This file sits at
+ * <root>/{src,dist}/cli/service/, so the root is three levels up whether it runs compiled or from
+ * source under tap.
+ */
+export function packageRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+}
+
+/** What the service runs: always the compiled CLI, never a .ts file a service could not execute. */
+export function cliPath(root: string): string {
+  return join(root, 'dist', 'cli', 'main.js');
+}
+
+/** The AWS config file the agent reads, as the SDKs resolve it (`~/` expanded, relative to cwd). */
+export function awsConfigFile(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  const f = env.AWS_CONFIG_FILE;
+  if (!f) return join(homeDir(env), '.aws', 'config');
+  if (f === '~' || f.startsWith('~/')) return join(homeDir(env), f.slice(1));
+  return resolve(cwd, f);
+}
+
+export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number }): ServiceInputs {
+  return {
+    node: o.node,
+    cli: cliPath(o.root),
+    port: o.port,
+    settingsFile: resolve(settingsFile({ ...env, HOME: homeDir(env) })),
+    awsConfigFile: awsConfigFile(env),
+    runtimeDir: resolve(runtimeDir(env)),
+    logFile: launchdLogFile(env),
+    label: LAUNCHD_LABEL,
+  };
+}
+
+export function settingsDir(inputs: ServiceInputs): string {
+  return dirname(inputs.settingsFile);
+}

@@ -1,11 +1,27 @@
+/**
+ * On the hot path of every `aws` CLI call that uses a credential_process profile: imports only
+ * node:http (through admin-client) and the error catalog. No Fastify, no AWS SDK.
+ */
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent credential-process PROFILE
+
+Prints the credential_process JSON for PROFILE (a name from \`sso-agent ls\`, ACCOUNT_ID:ROLE_NAME
+or a role ARN). For ~/.aws/config:  credential_process = sso-agent credential-process PROFILE
+Errors go to stderr with exit status 1.
+`;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent credential-process [options]\n\nNot built yet.\n');
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent credential-process` is not built yet');
+  if (argv.length !== 1 || argv[0] === undefined || argv[0].startsWith('-')) {
+    throw new UsageError('credential-process takes exactly one PROFILE; see `sso-agent credential-process --help`');
+  }
+  const out = await adminRequest<unknown>('GET', ADMIN_ROUTES.process(argv[0]), undefined, { timeoutMs: 30_000 });
+  process.stdout.write(JSON.stringify(out) + '\n');
+  return 0;
 };

@@ -1,11 +1,30 @@
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { ENV_FORMATS, formatEnv, type EnvFormat } from '../env-lines.js';
+import type { EnvReply } from '../../server/admin-app.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json]
+
+Prints what makes a shell use the agent for PROFILE: AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN (a token for this profile only; no AWS secret is printed), and
+unsets the variables that would win over them.
+
+  eval "$(sso-agent env prod-admin)"          # sh, bash, zsh
+  sso-agent env prod-admin --format fish | source
+`;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent env [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('env', argv, { format: { type: 'string', short: 'f' } });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent env` is not built yet');
+  if (positionals.length !== 1) throw new UsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
+  const format = (values.format ?? 'sh') as EnvFormat;
+  if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
+  const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
+  process.stdout.write(formatEnv(reply, format));
+  return 0;
 };

@@ -1,11 +1,104 @@
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
+import type { LoginPrompt, LoginRequest, SyncSummary } from '../../store/types.js';
+import { parseCommandArgs } from '../args.js';
+import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code] [--no-browser] [--scopes LIST]
+
+Starts a login in the running agent and waits until it holds a token and has listed your
+accounts and roles. The browser flow (authorization code + PKCE) is the default; the device-code
+flow is used with --device-code, or when no browser can be opened here (SSH, CI, container, no display).
+
+Options:
+  --session NAME   the [sso-session NAME] (default: the only session the agent knows)
+  --start-url URL  with --region: add a new session (e.g. https://d-1234567890.awsapps.com/start)
+  --region R       the IAM Identity Center region (e.g. us-east-1)
+  --device-code    use the device-code flow (open the URL on any device, confirm the code)
+  --no-browser     print the URL instead of opening a browser
+  --scopes LIST    comma-separated registration scopes (default sso:account:access)
+`;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent login [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('login', argv, {
+    session: { type: 'string', short: 's' },
+    'start-url': { type: 'string' },
+    region: { type: 'string' },
+    'device-code': { type: 'boolean' },
+    'no-browser': { type: 'boolean' },
+    scopes: { type: 'string' },
+  });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent login` is not built yet');
+  if (positionals.length > 0) throw new UsageError(`login takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  if ((values['start-url'] === undefined) !== (values.region === undefined)) {
+    throw new UsageError('--start-url and --region go together: pass both to add a session');
+  }
+
+  const browser = canOpenBrowser({ env: process.env, platform: process.platform, inContainer: await detectContainer() });
+  const flow = values['device-code'] || !browser.canOpen ? 'device' : 'pkce';
+  const req: LoginRequest = { flow };
+  if (values.session !== undefined) req.session = values.session;
+  if (values['start-url'] !== undefined) req.startUrl = values['start-url'];
+  if (values.region !== undefined) req.region = values.region;
+  if (values.scopes !== undefined) req.scopes = values.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+
+  const prompt = await adminRequest<LoginPrompt>('POST', ADMIN_ROUTES.login, req);
+  const err = process.stderr;
+  if (prompt.joined) err.write(`A login for session ${prompt.session} is already in progress; joining it.\n`);
+  if (prompt.flow === 'device') {
+    err.write(`To log in to session ${prompt.session}, open this URL on any device and confirm the code ${prompt.userCode ?? ''}:\n\n  ${prompt.url}\n\n`);
+  } else {
+    err.write(`To log in to session ${prompt.session}, open this URL in a browser on this machine:\n\n  ${prompt.url}\n\n`);
+  }
+  if (!values['no-browser'] && browser.canOpen) {
+    try {
+      const { default: open } = await import('open');
+      await open(prompt.url, { wait: false });
+      err.write('A browser window was opened.\n');
+    } catch {
+      err.write('Could not open a browser; open the URL yourself.\n');
+    }
+  } else if (!browser.canOpen && !values['device-code']) {
+    err.write(`(Device-code flow because ${browser.reason}.)\n`);
+  }
+
+  const summary = await withProgress(prompt, adminRequest<SyncSummary>('POST', ADMIN_ROUTES.loginWait, { session: prompt.session }, { timeoutMs: 0 }));
+  process.stdout.write(`Logged in to session ${summary.session}: ${plural(summary.accounts, 'account')}, ${plural(summary.roles, 'role')}`
+    + (summary.failedAccounts ? ` (${plural(summary.failedAccounts, 'account')} could not be listed; \`sso-agent sync\` retries)` : '')
+    + '.\n');
+  return 0;
 };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A ticking line on a terminal; one line otherwise (logs and CI should not fill with spinner frames). */
+async function withProgress<T>(prompt: LoginPrompt, work: Promise<T>): Promise<T> {
+  const err = process.stderr;
+  const started = Date.now();
+  const deadline = Date.parse(prompt.expiresAt);
+  if (!err.isTTY) {
+    err.write('Waiting for the login to be approved…\n');
+    return work;
+  }
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let i = 0;
+  const draw = () => {
+    const waited = Math.round((Date.now() - started) / 1000);
+    const left = Number.isNaN(deadline) ? '' : `, ${Math.max(0, Math.round((deadline - Date.now()) / 1000))}s left`;
+    err.write(`\r${frames[i++ % frames.length]} Waiting for approval in the browser (${waited}s${left})  `);
+  };
+  draw();
+  const timer = setInterval(draw, 250);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    err.write('\r\x1b[K');
+  }
+}

@@ -1,11 +1,29 @@
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
+import type { LogoutReply } from '../../server/admin-app.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent logout [--session NAME | --all]
+
+Calls the portal's Logout API and forgets the session's token and credentials. Without options it
+logs out of the only session; with several sessions name one or pass --all.
+`;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent logout [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('logout', argv, {
+    session: { type: 'string', short: 's' },
+    all: { type: 'boolean' },
+  });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent logout` is not built yet');
+  if (positionals.length > 0) throw new UsageError(`logout takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  if (values.all && values.session !== undefined) throw new UsageError('pass --session NAME or --all, not both');
+  const body = values.all ? { all: true } : values.session !== undefined ? { session: values.session } : {};
+  const reply = await adminRequest<LogoutReply>('POST', ADMIN_ROUTES.logout, body, { timeoutMs: 60_000 });
+  if (reply.loggedOut.length === 0) process.stdout.write('No sessions to log out of.\n');
+  else process.stdout.write(`Logged out of ${reply.loggedOut.join(', ')}.\n`);
+  return 0;
 };

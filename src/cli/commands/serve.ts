@@ -1,11 +1,59 @@
+import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_PORT } from '../../paths.js';
+import { startDaemon } from '../../server/daemon.js';
+import { parseCommandArgs, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
+
+Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
+when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it.
+
+Options:
+  --port N                 TCP port on 127.0.0.1 (default $SSO_AGENT_PORT or ${DEFAULT_PORT}; 0 picks a free one)
+  --socket PATH            admin socket (default $SSO_AGENT_SOCK or $XDG_RUNTIME_DIR/sso-agent/agent.sock)
+  --sync-interval DURATION how often accounts and roles are re-listed (default 8h)
+  --log-level L            fatal, error, warn, info (default), debug, trace or silent
+`;
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The contract: a clean exit within 2 s of SIGTERM even if something refuses to close. */
+const HARD_EXIT_MS = 1800;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent serve [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('serve', argv, {
+    port: { type: 'string' },
+    socket: { type: 'string' },
+    'sync-interval': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent serve` is not built yet');
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got ${positionals[0]}); see \`sso-agent serve --help\``);
+  const port = parseIntFlag(values.port ?? process.env.SSO_AGENT_PORT, values.port !== undefined ? '--port' : 'SSO_AGENT_PORT', 0, 65535) ?? DEFAULT_PORT;
+  const level = values['log-level'] ?? 'info';
+  if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level takes one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`);
+  const opts: Parameters<typeof startDaemon>[0] = { port, logLevel: level as Level | 'silent' };
+  if (values.socket !== undefined) opts.socket = values.socket;
+  if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDuration(values['sync-interval'], '--sync-interval');
+
+  const daemon = await startDaemon(opts);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      daemon.logger.info({ signal }, 'signal received');
+      setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
+      daemon.close().then(() => {
+        daemon.logger.flush();
+        // Anything still holding the loop open (a stuck client, a timer) must not delay the exit.
+        setTimeout(() => process.exit(0), 200).unref();
+        resolve(0);
+      }, () => resolve(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
 };

@@ -1,11 +1,49 @@
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
+import type { AgentInfo } from '../../server/admin-app.js';
+import type { SessionStatus } from '../../store/types.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { formatTable, relativeTime } from '../table.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent status [--json]
+
+The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
+counts. Never prints a secret.
+`;
+
+export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
+
+export function formatStatus(s: StatusReply, now: number): string {
+  const a = s.agent;
+  const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`;
+  if (s.sessions.length === 0) {
+    return head + '\nNo sessions: add one with `sso-agent login --session NAME --start-url URL --region REGION`, or an [sso-session] in ~/.aws/config.\n';
+  }
+  const rows = s.sessions.map((x) => [
+    x.name,
+    x.state,
+    relativeTime(x.tokenExpiresAt, now) + (x.refreshable ? ' (refreshable)' : ''),
+    relativeTime(x.lastSync, now) + (x.lastSyncError ? ' (failed)' : ''),
+    String(x.accounts),
+    String(x.roles) + (x.staleAccounts ? ` (${x.staleAccounts} stale)` : ''),
+    x.startUrl,
+  ]);
+  const hints = s.sessions
+    .filter((x) => x.state === 'login-needed' || x.state === 'expired' || x.state === 'logged-out')
+    .map((x) => `${x.name}: run \`sso-agent login --session ${x.name}\``);
+  return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
+    + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
+}
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent status [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('status', argv, { json: { type: 'boolean' } });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent status` is not built yet');
+  if (positionals.length > 0) throw new UsageError('status takes no arguments; see `sso-agent status --help`');
+  const reply = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
+  process.stdout.write(values.json ? JSON.stringify(reply, null, 2) + '\n' : formatStatus(reply, Date.now()));
+  return 0;
 };

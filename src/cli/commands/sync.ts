@@ -1,11 +1,35 @@
+import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
+import type { SyncSummary } from '../../store/types.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 
-// Placeholder until this command is built; says so plainly instead of failing oddly.
+const HELP = `Usage: sso-agent sync [--session NAME] [--json]
+
+Re-lists accounts and roles now (every session, or one).
+`;
+
 export const command: Command = async (argv) => {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('Usage: sso-agent sync [options]\n\nNot built yet.\n');
+  const { values, positionals, help } = parseCommandArgs('sync', argv, {
+    session: { type: 'string', short: 's' },
+    json: { type: 'boolean' },
+  });
+  if (help) {
+    process.stdout.write(HELP);
     return 0;
   }
-  throw new UsageError('`sso-agent sync` is not built yet');
+  if (positionals.length > 0) throw new UsageError(`sync takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  const body = values.session !== undefined ? { session: values.session } : {};
+  const summaries = await adminRequest<SyncSummary[]>('POST', ADMIN_ROUTES.sync, body, { timeoutMs: 0 });
+  if (values.json) {
+    process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
+    return 0;
+  }
+  if (summaries.length === 0) process.stdout.write('No sessions to sync: add one with `sso-agent login --session NAME --start-url URL --region REGION`.\n');
+  for (const s of summaries) {
+    const changes = s.added || s.removed ? ` (+${s.added} −${s.removed})` : '';
+    const failed = s.failedAccounts ? `; ${s.failedAccounts} account(s) could not be listed, their roles are last-known` : '';
+    process.stdout.write(`${s.session}: ${s.accounts} accounts, ${s.roles} roles${changes} in ${s.durationMs} ms${failed}\n`);
+  }
+  return 0;
 };

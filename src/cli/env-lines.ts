@@ -1,0 +1,53 @@
+/**
+ * What `env` prints and `exec` sets. Pure. Besides the two container variables, it clears every
+ * variable that would win over them in some SDK's chain (protocol-detail §5.2): static keys and
+ * profiles come first in every chain, RELATIVE_URI wins over FULL_URI in most SDKs, and a token
+ * FILE wins over the token variable in JS, botocore and Go.
+ */
+export const CLEARED_VARS = [
+  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+] as const;
+
+export type EnvFormat = 'sh' | 'fish' | 'json';
+export const ENV_FORMATS: readonly EnvFormat[] = ['sh', 'fish', 'json'];
+
+export interface ProfileEnv { uri: string; token: string }
+
+export function envVars(p: ProfileEnv): Record<string, string> {
+  return { AWS_CONTAINER_CREDENTIALS_FULL_URI: p.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: p.token };
+}
+
+/** Single quotes: the values are URLs and base64url, but quote anyway so nothing is ever expanded. */
+function shQuote(v: string): string {
+  return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+function fishQuote(v: string): string {
+  return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function formatEnv(p: ProfileEnv, format: EnvFormat): string {
+  const vars = envVars(p);
+  switch (format) {
+    case 'json':
+      return JSON.stringify(vars, null, 2) + '\n';
+    case 'fish':
+      return [
+        ...CLEARED_VARS.map((v) => `set -e ${v};`),
+        ...Object.entries(vars).map(([k, v]) => `set -gx ${k} ${fishQuote(v)};`),
+      ].join('\n') + '\n';
+    case 'sh':
+      return [
+        `unset ${CLEARED_VARS.join(' ')};`,
+        ...Object.entries(vars).map(([k, v]) => `export ${k}=${shQuote(v)};`),
+      ].join('\n') + '\n';
+  }
+}
+
+/** The environment `exec` gives the child: the parent's, minus CLEARED_VARS, plus the container variables. */
+export function childEnv(parent: NodeJS.ProcessEnv, p: ProfileEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
+  for (const v of CLEARED_VARS) delete env[v];
+  return { ...env, ...envVars(p) };
+}

@@ -53,16 +53,26 @@ function checkNoOrphans(sections: IniSection[], block: ManagedBlock | undefined,
 }
 
 /**
+ * The refusals that need no catalog: a file that does not parse, broken block markers, lines
+ * stranded after the block. The command runs this before asking the agent anything.
+ */
+export function checkConfigText(text: string, file: string): { sections: IniSection[]; block: ManagedBlock | undefined } {
+  const check = validateIni(text);
+  if (!check.ok) throw new ConfigFileError(`${file} cannot be parsed, so it was not changed: ${check.problem}`);
+  const block = findManagedBlock(text, file);
+  checkNoOrphans(check.sections, block, file);
+  return { sections: check.sections, block };
+}
+
+/**
  * Everything `sso-agent config` decides, as one pure function: the new text of the config file
  * and what to tell the user. Refuses (ConfigFileError) rather than guess when the file does not
  * parse or the result would alter anything outside the block.
  */
 export function planConfig(input: PlanInput): Plan {
   const { text, file } = input;
-  const check = validateIni(text);
-  if (!check.ok) throw new ConfigFileError(`${file} cannot be parsed, so it was not changed: ${check.problem}`);
-  const block = findManagedBlock(text, file);
-  checkNoOrphans(check.sections, block, file);
+  const { sections, block } = checkConfigText(text, file);
+  const check = { sections };
   const names = existingNames(check.sections, block);
   const rendered = renderProfiles(input.roles, {
     format: input.format,

@@ -7,7 +7,7 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs } from '../args.js';
 import { atomicWrite, type WriteFs } from '../aws-config/atomic-write.js';
 import { configFilePath } from '../aws-config/config-path.js';
-import { planConfig } from '../aws-config/plan-config.js';
+import { checkConfigText, planConfig } from '../aws-config/plan-config.js';
 import { parseTemplate } from '../aws-config/profile-name.js';
 import { CONFIG_FORMATS, type ConfigFormat } from '../aws-config/render-profiles.js';
 import { defaultSelfCommand } from '../aws-config/self-command.js';
@@ -95,6 +95,8 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   // Decoding and re-encoding must give the same bytes, or "preserved byte for byte" would be a lie.
   if (raw !== null && !Buffer.from(text, 'utf8').equals(raw)) throw new ConfigFileError(`${file} is not UTF-8 text, so it was not changed; convert it to UTF-8 first`);
 
+  // Before asking the agent: a broken file is worth fixing even while the agent is down.
+  checkConfigText(text, file);
   const [roles, sessions] = await Promise.all([deps.agent.profiles(), deps.agent.sessions()]);
   if (roles.length === 0) throw new NoProfilesError();
   const command = format === 'credential_process' ? (deps.selfCommand ?? defaultSelfCommand)() : '';

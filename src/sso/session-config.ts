@@ -1,0 +1,129 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { ConfigFileError, InvalidInputError } from '../errors.js';
+import type { SessionConfig } from '../store/types.js';
+
+/** What CreateToken needs to return a refresh token. */
+export const DEFAULT_SCOPES = ['sso:account:access'];
+
+export function awsConfigPath(env: NodeJS.ProcessEnv): string {
+  return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
+}
+
+/** `sso_registration_scopes` is comma-separated; empty means the default. */
+export function parseScopes(value: string | undefined): string[] {
+  const scopes = (value ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  return scopes.length ? scopes : [...DEFAULT_SCOPES];
+}
+
+/**
+ * `[sso-session NAME]` sections of the AWS config file, read with the SDK's own ini loader (the
+ * file cache bypassed, so a config edited while the agent runs is seen on the next load).
+ * Sections without a start URL or region are skipped with a reason, not fatal: the file is the
+ * person's, and one half-written section must not stop the agent.
+ */
+export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[] }> {
+  const configFilepath = awsConfigPath(env);
+  const { configFile } = await loadSharedConfigFiles({ configFilepath, filepath: join(dirname(configFilepath), '.sso-agent-no-credentials-file'), ignoreCache: true });
+  const sessions: SessionConfig[] = [];
+  const skipped: string[] = [];
+  for (const [key, section] of Object.entries(configFile)) {
+    if (!key.startsWith('sso-session.')) continue;
+    const name = key.slice('sso-session.'.length);
+    const startUrl = section.sso_start_url;
+    const region = section.sso_region;
+    if (!startUrl || !region) {
+      skipped.push(`[sso-session ${name}] in ${configFilepath} lacks ${!startUrl ? 'sso_start_url' : 'sso_region'}`);
+      continue;
+    }
+    sessions.push({ name, startUrl, region, scopes: parseScopes(section.sso_registration_scopes), source: 'aws-config' });
+  }
+  return { sessions, skipped };
+}
+
+interface SettingsFile { version: 1; sessions: Array<Omit<SessionConfig, 'source'>> }
+
+/** Sessions added with `login --start-url`. A missing file is an empty list; a broken one says so. */
+export async function loadSettingsSessions(file: string): Promise<SessionConfig[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigFileError(`cannot read the agent settings ${file}: ${(err as Error).message}`);
+  }
+  let parsed: SettingsFile;
+  try {
+    parsed = JSON.parse(text) as SettingsFile;
+  } catch {
+    throw new ConfigFileError(`the agent settings ${file} are not valid JSON: fix or delete the file`);
+  }
+  if (!parsed || !Array.isArray(parsed.sessions)) throw new ConfigFileError(`the agent settings ${file} have no "sessions" list: fix or delete the file`);
+  return parsed.sessions
+    .filter((s) => s && typeof s.name === 'string' && typeof s.startUrl === 'string' && typeof s.region === 'string')
+    .map((s) => ({
+      name: s.name, startUrl: s.startUrl, region: s.region,
+      scopes: Array.isArray(s.scopes) && s.scopes.length ? s.scopes.map(String) : [...DEFAULT_SCOPES],
+      ...(s.oidcEndpoint ? { oidcEndpoint: s.oidcEndpoint } : {}),
+      ...(s.portalEndpoint ? { portalEndpoint: s.portalEndpoint } : {}),
+      source: 'agent-settings' as const,
+    }));
+}
+
+/** Writes the agent-added sessions (names, URLs, regions, scopes: nothing secret) atomically, 0600. */
+export async function saveSettingsSessions(file: string, sessions: SessionConfig[]): Promise<void> {
+  const body: SettingsFile = {
+    version: 1,
+    sessions: sessions.map(({ source: _source, ...s }) => s),
+  };
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+/** Both sources; a name in the AWS config file wins over the same name in the settings file. */
+export function mergeSessions(fromConfig: SessionConfig[], fromSettings: SessionConfig[]): SessionConfig[] {
+  const names = new Set(fromConfig.map((s) => s.name));
+  return [...fromConfig, ...fromSettings.filter((s) => !names.has(s.name))];
+}
+
+/**
+ * Checks a start URL given on the command line: https, with a host. Returns it without trailing
+ * slashes, as portals print it. Rejections name the fix.
+ */
+export function parseStartUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new InvalidInputError(`${JSON.stringify(input)} is not a URL: pass the portal URL, e.g. --start-url https://d-1234567890.awsapps.com/start`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new InvalidInputError(`the start URL must use https (got ${url.protocol.replace(':', '')}): pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
+  }
+  if (url.search || url.hash) {
+    throw new InvalidInputError(`the start URL must not carry a query or fragment: pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
+export function parseRegion(input: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(input)) {
+    throw new InvalidInputError(`${JSON.stringify(input)} is not an AWS region: pass the region of your IAM Identity Center, e.g. --region eu-west-1`);
+  }
+  return input;
+}
+
+/** A session name for a start URL given without --session: its first host label (d-1234567890). */
+export function sessionNameFor(startUrl: string, taken: ReadonlySet<string>): string {
+  const label = new URL(startUrl).hostname.split('.')[0] ?? 'sso';
+  const stem = label.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'sso';
+  if (!taken.has(stem)) return stem;
+  let n = 2;
+  while (taken.has(`${stem}-${n}`)) n++;
+  return `${stem}-${n}`;
+}

@@ -37,12 +37,13 @@ t.test('defaultMainScript points at dist/cli/main.js, from dist and from sources
   t.equal(defaultMainScript(pathToFileURL(join(import.meta.dirname, '..', 'src', 'cli', 'aws-config', 'self-command.ts')).href), real);
 });
 
-const SHLEX = 'import json, shlex, subprocess, sys\nprint(subprocess.run(shlex.split(sys.argv[1]), capture_output=True, text=True, check=True).stdout, end="")';
+// botocore's way, for many command lines in one Python start: shlex.split, then run without a shell.
+const SHLEX = 'import json, shlex, subprocess, sys\nprint(json.dumps([subprocess.run(shlex.split(c), capture_output=True, text=True, check=True).stdout for c in json.loads(sys.argv[1])]))';
 
 t.test('the same argv under botocore (shlex, no shell) and sh -c, from awkward folders', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'sso-agent-quote-'));
   const folders = ['plain', 'with space', "it's", 'a&b;c', 'paren (1)', 'star*q?', 'tilde~hash#x', 'ünï cödé', 'two  spaces'];
-  for (const f of folders) {
+  const cmds = folders.map((f) => {
     const dir = join(root, f);
     mkdirSync(dir, { recursive: true });
     // The script prints its argv; a symlinked "node" in the same awkward folder exercises both words.
@@ -50,11 +51,12 @@ t.test('the same argv under botocore (shlex, no shell) and sh -c, from awkward f
     writeFileSync(script, 'process.stdout.write(JSON.stringify(process.argv.slice(2)))');
     const node = join(dir, 'node');
     symlinkSync(process.execPath, node);
-    const cmd = `${selfCommand({ execPath: node, mainScript: script })} credential-process work-prod-admin`;
-    const want = JSON.stringify(['credential-process', 'work-prod-admin']);
-    const viaShlex = execFileSync('python3', ['-c', SHLEX, cmd], { encoding: 'utf8', cwd: tmpdir() });
-    const viaSh = execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: tmpdir() });
-    t.equal(viaShlex, want, `botocore-style split runs it: ${cmd}`);
-    t.equal(viaSh, want, `sh -c runs it: ${cmd}`);
-  }
+    return `${selfCommand({ execPath: node, mainScript: script })} credential-process work-prod-admin`;
+  });
+  const want = JSON.stringify(['credential-process', 'work-prod-admin']);
+  const viaShlex = JSON.parse(execFileSync('python3', ['-c', SHLEX, JSON.stringify(cmds)], { encoding: 'utf8', cwd: tmpdir() })) as string[];
+  cmds.forEach((cmd, i) => {
+    t.equal(viaShlex[i], want, `botocore-style split runs it: ${cmd}`);
+    t.equal(execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: tmpdir() }), want, `sh -c runs it: ${cmd}`);
+  });
 });

@@ -15,6 +15,7 @@ import { fromIni } from '@aws-sdk/credential-providers';
 import { startEmulator } from '../src/emulator/index.js';
 
 const run = promisify(execFile);
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const ROOT = join(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -91,7 +92,7 @@ t.test('login, config --write, and real clients sign STS calls through a written
   t.match(write.stdout, /wrote 4 profiles to /);
   const text = readFileSync(configFile, 'utf8');
   for (const r of ls) t.match(text, `[profile ${r.profile}]\n`, `section for ${r.profile}`);
-  t.match(text, new RegExp(`credential_process = ${process.execPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} ${MAIN.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} credential-process `), 'absolute node + absolute dist/cli/main.js');
+  t.match(text, new RegExp(`credential_process = ${esc(process.execPath)} ${esc(MAIN)} credential-process `), 'absolute node + absolute dist/cli/main.js');
   t.match(text, `region = ${emu.region}\n`, 'region from the session');
   t.match((await cli(['config', '--write'])).stdout, /is up to date/, 'running twice changes nothing');
 
@@ -100,7 +101,7 @@ t.test('login, config --write, and real clients sign STS calls through a written
   const aws = await run('aws', ['sts', 'get-caller-identity', '--profile', target.profile, '--endpoint-url', emu.url, '--output', 'json'], { env, cwd: tmpdir(), timeout: 60_000 });
   const viaCli = JSON.parse(aws.stdout) as { Account: string; Arn: string };
   t.equal(viaCli.Account, target.accountId, 'AWS CLI v1: the account of the written profile');
-  t.match(viaCli.Arn, new RegExp(`^arn:aws:sts::${target.accountId}:assumed-role/[^/]*${target.roleName}[^/]*/`), 'AWS CLI v1: the role of the written profile');
+  t.match(viaCli.Arn, new RegExp(`^arn:aws:sts::${target.accountId}:assumed-role/[^/]*${esc(target.roleName)}[^/]*/`), 'AWS CLI v1: the role of the written profile');
 
   // The JS SDK v3: fromIni runs the same line through `sh -c`.
   const other = ls[ls.length - 1]!;
@@ -112,7 +113,7 @@ t.test('login, config --write, and real clients sign STS calls through a written
   });
   const viaJs = await sts.send(new GetCallerIdentityCommand({}));
   t.equal(viaJs.Account, other.accountId, 'JS SDK v3: the account of the written profile');
-  t.match(viaJs.Arn, new RegExp(`assumed-role/[^/]*${other.roleName}[^/]*/`), 'JS SDK v3: the role of the written profile');
+  t.match(viaJs.Arn, new RegExp(`assumed-role/[^/]*${esc(other.roleName)}[^/]*/`), 'JS SDK v3: the role of the written profile');
 
   const stats = (await (await fetch(`${emu.url}/_emulator/stats`)).json()) as { calls: Record<string, number> };
   t.ok((stats.calls.GetCallerIdentity ?? 0) >= 2, 'both STS calls reached the emulator and passed its signature check');

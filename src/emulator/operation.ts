@@ -20,11 +20,12 @@ function sendError(reply: FastifyReply, family: Family, name: string, message: s
   return sendStsError(reply, name, message, requestId, status);
 }
 
-const INJECTED_MESSAGE: Record<string, string> = {
-  rateLimit: 'Rate exceeded',
-  failRate: 'An internal error occurred',
-  failNext: 'Injected failure',
-};
+function injectedMessage(status: number): string {
+  if (status === 429) return 'Rate exceeded';
+  if (status === 503) return 'Service is temporarily unavailable';
+  if (status >= 500) return 'An internal error occurred';
+  return 'Injected failure';
+}
 
 /**
  * Runs one AWS operation the way the real front end would: a request id, the call counted, the
@@ -46,7 +47,7 @@ export async function runOperation(
   const decision = state.faults.decide(operation, { rateLimited: family === 'portal', randomFailures: family !== 'sts' });
   if (decision.kind === 'fail') {
     const name = injectedErrorName(family, decision.status);
-    return sendError(reply, family, name, INJECTED_MESSAGE[decision.reason] ?? 'Injected failure', requestId, decision.status);
+    return sendError(reply, family, name, injectedMessage(decision.status), requestId, decision.status);
   }
   try {
     const result = await handler();

@@ -1,0 +1,89 @@
+// botocore/boto3 against the emulator: a python script (test/py/emulator_botocore.py) runs the
+// device flow, refresh, pagination, role credentials, STS signing, throttling and Logout, and
+// reports one JSON line per check. botocore is the arbiter: if it disagrees, the emulator is wrong.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../src/emulator/index.js';
+
+const script = fileURLToPath(new URL('./py/emulator_botocore.py', import.meta.url));
+
+/** An environment where nothing on this machine (config files, AWS_* variables) can interfere. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'emu-py-'));
+  writeFileSync(join(home, 'config'), '');
+  writeFileSync(join(home, 'credentials'), '');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  return { ...env, HOME: home, AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials') };
+}
+
+function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('python3', [script, ...args], { env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const em = await startEmulator({ accounts: 5, rolesPerAccount: 2 });
+t.teardown(() => em.close());
+
+const { code, stdout, stderr } = await runPython([em.url, em.startUrl, em.region]);
+const lines = stdout
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { check?: string; ok?: boolean; detail?: unknown; done?: boolean });
+const checks = lines.filter((l) => l.check !== undefined);
+
+const expected = [
+  'register_client: epoch-second ints',
+  'start_device_authorization fields',
+  'create_token pending',
+  'oauth error members exposed',
+  'create_token polled too fast',
+  'device token: legacy 8 h, no refresh token',
+  'device code is single use',
+  'wrong client secret',
+  'denied',
+  'device code expired',
+  'list_accounts paginated with maxResults=2',
+  'list_account_roles paginated',
+  'get_role_credentials: expiration epoch ms int',
+  'unassigned role: unmodelled ForbiddenException',
+  'unknown account: ResourceNotFoundException',
+  'bad token: UnauthorizedException',
+  'sts right secret: assumed-role ARN',
+  'sts wrong secret: SignatureDoesNotMatch',
+  'scripted 429: TooManyRequestsException',
+  'rate limit: TooManyRequestsException',
+  'after logout the token is dead',
+  'scoped token: 1 h and a refresh token',
+  'refresh: new access and refresh token',
+  'rotated refresh token rejected',
+];
+
+t.equal(code, 0, 'the script exits 0', { stderr });
+t.ok(lines.some((l) => l.done), 'the script ran to the end', { stderr });
+t.same(
+  checks.map((c) => c.check),
+  expected,
+  'every check ran, in order',
+);
+for (const c of checks) t.ok(c.ok, c.check!, { detail: c.detail });
+
+t.test('the calls botocore made were counted per AWS operation', async (t) => {
+  const stats = (await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> };
+  for (const op of ['RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'ListAccounts', 'ListAccountRoles', 'GetRoleCredentials', 'Logout', 'GetCallerIdentity']) {
+    t.ok((stats.calls[op] ?? 0) > 0, `${op} was called`);
+  }
+  t.equal(stats.calls.GetCallerIdentity, 2, 'one STS call per client, no retries');
+  t.equal(stats.calls.Logout, 1);
+});

@@ -72,10 +72,28 @@ function startAgent(): Promise<ChildProcess> {
   });
 }
 
-const agent = await startAgent();
+let agent = await startAgent();
 t.teardown(() => {
   agent.kill('SIGTERM');
 });
+
+async function control(path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${emu.url}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
+}
+
+async function lsJson(): Promise<Array<{ profile: string; accountId: string; roleName: string }>> {
+  return JSON.parse((await cli(['ls', '--json'])).stdout);
+}
+
+/** Exit code and output of a CLI run that may fail. */
+function attempt(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, cwd: tmpdir(), timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 t.test('login, config --write, and real clients sign STS calls through a written profile', async (t) => {
   const login = await cli(['login', '--start-url', emu.startUrl, '--region', emu.region, '--session', 'demo', '--device-code', '--no-browser']);
@@ -122,4 +140,42 @@ t.test('login, config --write, and real clients sign STS calls through a written
   t.ok(secrets.length > 0);
   const written = readFileSync(configFile, 'utf8');
   t.notOk(secrets.some((s) => written.includes(s)), 'no token, key or secret in the config file');
+});
+
+t.test('a role removed in IAM Identity Center is pruned; a new one appears', async (t) => {
+  const before = await lsJson();
+  const gone = before[0]!;
+  await control('assignments', { remove: [{ accountId: gone.accountId, roleName: gone.roleName }], add: [{ accountId: '999999999999', accountName: 'New Team', roleName: 'Builder' }] });
+  await cli(['sync']);
+  const after = await lsJson();
+  const added = after.find((r) => r.accountId === '999999999999');
+  t.ok(added, 'the agent lists the new role');
+  const write = await cli(['config', '--write']);
+  t.match(write.stdout, /wrote 4 profiles to .*\(\+1 added, -1 removed\)/);
+  const text = readFileSync(configFile, 'utf8');
+  t.notMatch(text, `[profile ${gone.profile}]`, 'the removed role is pruned');
+  t.match(text, `[profile ${added!.profile}]`, 'the new role is written');
+
+  const pruned = await attempt('aws', ['sts', 'get-caller-identity', '--profile', gone.profile, '--endpoint-url', emu.url]);
+  t.not(pruned.code, 0, 'the AWS CLI no longer finds the pruned profile');
+  t.match(pruned.stderr, /could not be found/);
+  const fresh = await attempt('aws', ['sts', 'get-caller-identity', '--profile', added!.profile, '--endpoint-url', emu.url, '--output', 'json']);
+  t.equal(fresh.code, 0, fresh.stderr);
+  t.equal((JSON.parse(fresh.stdout) as { Account: string }).Account, '999999999999', 'the new profile signs as the new account');
+});
+
+t.test('after an agent restart, before anyone logs in, config --write removes nothing', async (t) => {
+  const written = readFileSync(configFile, 'utf8');
+  await new Promise<void>((resolve) => {
+    agent.once('exit', () => resolve());
+    agent.kill('SIGTERM');
+  });
+  agent = await startAgent();
+  const r = await attempt(process.execPath, [MAIN, 'config', '--write']);
+  t.match(r.stdout + r.stderr, /sso-agent login/, 'says to log in');
+  t.equal(readFileSync(configFile, 'utf8'), written, 'the file is unchanged');
+
+  await cli(['login', '--session', 'demo', '--device-code', '--no-browser']);
+  const again = await cli(['config', '--write']);
+  t.match(again.stdout, /is up to date/, 'after logging in again the same catalog gives the same file');
 });

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createTwoFilesPatch } from 'diff';
 import { ConfigFileError, NoProfilesError, UsageError } from '../../errors.js';
 import { socketPath } from '../../paths.js';
 import type { CatalogRole, SessionStatus } from '../../store/types.js';
@@ -115,6 +114,8 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   }
   const delta = `+${plan.added.length} added, -${plan.removed.length} removed`;
   if (!values.write) {
+    // Loaded only here: `--write` must work even where the diff package is missing.
+    const { createTwoFilesPatch } = await import('diff');
     deps.out(createTwoFilesPatch(file, file, text, plan.text, 'current', 'after `sso-agent config --write`'));
     deps.err(`dry run: ${counts} (${delta}); nothing written. Run \`sso-agent config --write\` to apply.\n`);
     return 0;

@@ -72,8 +72,7 @@ export function checkConfigText(text: string, file: string): { sections: IniSect
 export function planConfig(input: PlanInput): Plan {
   const { text, file } = input;
   const { sections, block } = checkConfigText(text, file);
-  const check = { sections };
-  const names = existingNames(check.sections, block);
+  const names = existingNames(sections, block);
   const rendered = renderProfiles(input.roles, {
     format: input.format,
     command: input.command,
@@ -133,7 +132,7 @@ export function planConfig(input: PlanInput): Plan {
   const next = replaceManagedBlock(text, body, file);
   const after = validateIni(next);
   if (!after.ok) throw new ConfigFileError(`refusing to change ${file}: the result would not parse (${after.problem}); please report this`);
-  const before = sectionsOutside(check.sections, block);
+  const before = sectionsOutside(sections, block);
   const nowOutside = sectionsOutside(after.sections, findManagedBlock(next, file));
   for (const [header, opts] of before) {
     if (nowOutside.get(header) !== opts) throw new ConfigFileError(`refusing to change ${file}: [${header}] outside the sso-agent block would change; please report this`);

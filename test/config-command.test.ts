@@ -134,6 +134,9 @@ t.test('--template, --region and --format sso-session through the command', asyn
   t.match(text, /\[sso-session work\]\nsso_start_url = https:\/\/w.awsapps.com\/start\nsso_region = eu-west-1\n/);
   t.match(text, /\[profile Production-Admin\]\nsso_session = work\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = ap-south-1\n/);
   t.notMatch(text, /credential_process/);
+  const seen = JSON.parse(execFileSync('python3', ['-c', 'import json,sys,botocore.configloader as c; print(json.dumps(c.load_config(sys.argv[1])))', h.file], { encoding: 'utf8' }));
+  t.same(seen.profiles['Production-Admin'], { sso_session: 'work', sso_account_id: '111111111111', sso_role_name: 'Admin', region: 'ap-south-1' }, 'botocore reads a native SSO profile');
+  t.equal(seen.sso_sessions.work.sso_start_url, 'https://w.awsapps.com/start', 'botocore finds its sso-session');
 });
 
 t.test('--write on a config with 200 profiles of its own keeps them all intact', async (t) => {

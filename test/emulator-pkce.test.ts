@@ -1,7 +1,7 @@
 // The PKCE (authorization code) round trip the AWS CLI uses since 2.22: register a port-less
 // loopback redirect URI, open /authorize with an S256 challenge, follow the redirect to a real
 // loopback callback server, redeem the code with the verifier through the real SDK client.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +43,7 @@ function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-function authorizeUrl(em: RunningEmulator, p: Record<string, string>): string {
+function authorizeUrl(em: RunningEmulator, p: Record<string, string | undefined>): string {
   // The parameters in the AWS CLI's order, `scopes` plural and space-separated.
   const q = new URLSearchParams({
     response_type: 'code',
@@ -56,7 +56,7 @@ function authorizeUrl(em: RunningEmulator, p: Record<string, string>): string {
   return `${em.url}/authorize?${q.toString()}${p.challenge === undefined ? '' : `&code_challenge=${p.challenge}`}`;
 }
 
-async function setup(t: Tap.Test, autoApprove: boolean) {
+async function setup(t: Test, autoApprove: boolean) {
   const em = await startEmulator({ autoApprove });
   const oidc = new SSOOIDCClient({ region: em.region, endpoint: em.url, maxAttempts: 1 });
   const cb = await callbackServer();
@@ -89,7 +89,7 @@ async function setup(t: Tap.Test, autoApprove: boolean) {
   return { em, oidc, cb, reg, redeem };
 }
 
-async function rejectsWith(t: Tap.Test, p: Promise<unknown>, cls: new (...a: any[]) => Error, what: string): Promise<void> {
+async function rejectsWith(t: Test, p: Promise<unknown>, cls: new (...a: any[]) => Error, what: string): Promise<void> {
   try {
     await p;
     t.fail(`${what}: succeeded`);
@@ -204,7 +204,7 @@ t.test('/authorize validation', async (t) => {
     ['plain method', { method: 'plain' }],
     ['malformed challenge', { challenge: 'short' }],
   ] as const) {
-    const res = await get(authorizeUrl(em, { clientId: reg.clientId!, redirectUri: cb.url, challenge, state: 'sx', ...p } as Record<string, string>));
+    const res = await get(authorizeUrl(em, Object.assign({ clientId: reg.clientId!, redirectUri: cb.url, state: 'sx', challenge }, p)));
     t.equal(res.status, 302, `${what}: redirected with an error`);
     const loc = new URL(res.headers.get('location')!);
     t.equal(loc.searchParams.get('error'), 'invalid_request', what);

@@ -251,7 +251,7 @@ t.test('portal: pagination, credentials, typed fields', async (t) => {
   const { tok } = await deviceLogin();
   const accessToken = tok.accessToken!;
   const org = await control('org');
-  const accounts = [];
+  const accounts: { accountId?: string; accountName?: string; emailAddress?: string }[] = [];
   let pages = 0;
   for await (const page of paginateListAccounts({ client: sso, pageSize: 2 }, { accessToken })) {
     pages++;
@@ -271,7 +271,7 @@ t.test('portal: pagination, credentials, typed fields', async (t) => {
   t.ok(accounts.some((a) => a.accountId!.startsWith('0')), 'an account id with a leading zero stays a string');
   t.ok(accounts.some((a) => /[ ()&]/.test(a.accountName!)), 'account names carry spaces and punctuation');
 
-  const roles = [];
+  const roles: { roleName?: string; accountId?: string }[] = [];
   for await (const page of paginateListAccountRoles({ client: sso, pageSize: 1 }, { accessToken, accountId: accounts[1]!.accountId })) {
     roles.push(...page.roleList!);
   }

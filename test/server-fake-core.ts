@@ -39,6 +39,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
     role('play', '333333333333', 'sandbox', 'Admin'),
   ];
   const waiters = new Map<string, (s: SyncSummary) => void>();
+  const approved = new Map<string, SyncSummary>();
   let n = 0;
   const core: FakeCore = {
     calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [] },
@@ -83,10 +84,19 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       return prompt;
     },
     waitLogin(session) {
+      const done = approved.get(session);
+      if (done) {
+        approved.delete(session);
+        return Promise.resolve(done);
+      }
       return new Promise<SyncSummary>((resolve) => waiters.set(session, resolve));
     },
     approve(session) {
-      waiters.get(session)?.({ session, accounts: 2, roles: 3, added: 3, removed: 0, failedAccounts: 0, durationMs: 12 });
+      const summary: SyncSummary = { session, accounts: 2, roles: 3, added: 3, removed: 0, failedAccounts: 0, durationMs: 12 };
+      const w = waiters.get(session);
+      // An approval that arrives before anyone waits is kept, as the real core keeps a finished login.
+      if (w) w(summary);
+      else approved.set(session, summary);
       waiters.delete(session);
     },
     async completeOAuthCallback(q) {

@@ -103,6 +103,7 @@ function machine(platform: 'linux' | 'darwin', o: { env?: NodeJS.ProcessEnv; age
     exists: existsSync,
     agentPort: async () => (running() ? o.agentPort : undefined),
     fetchHealth: async (port) => (running() ? { ok: true, status: 'ok' } : { ok: false, error: `connection refused on ${port}` }),
+    sleep: async () => {},
     out: (s) => out.push(s), err: (s) => err.push(s),
   };
   return { deps, calls, out: () => out.join(''), err: () => err.join(''), home, file, running };
@@ -147,7 +148,7 @@ t.test('systemd: install -> status -> uninstall round-trips', async (t) => {
   t.ok(unitValues(u, 'Service', 'Environment').includes(`"SSO_AGENT_SETTINGS=${join(m.home, 'xdg', 'sso-agent', 'settings.json')}"`), 'settings under XDG_CONFIG_HOME');
   t.equal((statSync(join(m.home, 'xdg', 'sso-agent')).mode & 0o777).toString(8), '700', 'settings dir created private');
   t.match(m.out(), /wrote .*sso-agent\.service/);
-  t.match(m.out(), /check it with `sso-agent service status`, logs: `journalctl --user -u sso-agent`/);
+  t.match(m.out(), /runs as a systemd user service and answers on http:\/\/127\.0\.0\.1:9911\/health; next: `sso-agent login`, logs: `journalctl --user -u sso-agent`/);
 
   m.calls.length = 0;
   const before = m.out().length;
@@ -290,6 +291,30 @@ t.test('failures are one clear line and stop the install', async (t) => {
 
   const bad = machine('linux', { root, env: { SSO_AGENT_PORT: 'lots' } });
   await t.rejects(serviceCommand(['install'], () => bad.deps), { code: 'InvalidInput', message: /SSO_AGENT_PORT=lots .* pass --port N/ });
+});
+
+t.test('install checks the agent really came up, and refuses to fight a hand-started one', async (t) => {
+  const root = builtRoot();
+  const dead = machine('linux', { root });
+  let sleeps = 0;
+  dead.deps.sleep = async () => { sleeps++; };
+  dead.deps.fetchHealth = async (port) => ({ ok: false, error: `connection refused on ${port}` });
+  await t.rejects(serviceCommand(['install'], () => dead.deps), {
+    code: 'ServiceError',
+    message: /^installed, but nothing answers on http:\/\/127\.0\.0\.1:8732\/health \(connection refused on 8732\): see `journalctl --user -u sso-agent`; status 224\/USER/,
+  });
+  t.equal(sleeps, 20, 'waited a bounded time');
+  t.ok(existsSync(dead.file), 'the unit stays installed for the person to inspect');
+
+  const mac = machine('darwin', { root });
+  mac.deps.fetchHealth = async () => ({ ok: false, error: 'HTTP 404, not the agent\'s /health reply' });
+  await t.rejects(serviceCommand(['install'], () => mac.deps), { message: /see ~\/Library\/Logs\/sso-agent\.log$/ });
+
+  const busy = machine('linux', { root });
+  busy.deps.agentPort = async () => 8732; // someone ran `sso-agent serve` in a terminal
+  await t.rejects(serviceCommand(['install'], () => busy.deps), { code: 'ServiceError', message: /an agent started by hand is running \(port 8732\).*stop it first/ });
+  t.notOk(existsSync(busy.file), 'nothing installed');
+  t.same(busy.calls, [], 'no systemctl call made');
 });
 
 t.test('usage errors exit 2 and name the fix', async (t) => {

@@ -90,7 +90,7 @@ t.test('the unit\'s ExecStart line, run with the unit\'s environment, serves /he
     run: async (c, a) => { calls.push([c, ...a].join(' ')); return a.includes('is-active') ? { code: 0, stdout: 'active\n', stderr: '' } : { code: 1, stdout: '', stderr: '' }; },
     onPath: () => true, exists: existsSync,
     agentPort: async () => (await adminRequest<{ agent: { port: number } }>('GET', ADMIN_ROUTES.status, undefined, { socket: ready.socket, timeoutMs: 2000 })).agent.port,
-    fetchHealth, out: () => {}, err: () => {},
+    fetchHealth, sleep: async () => {}, out: () => {}, err: () => {},
   };
   const s = await serviceStatus('systemd', deps);
   t.match(s, { running: true, port, portFrom: 'agent', health: { ok: true } });

@@ -29,6 +29,7 @@ export interface ServiceDeps {
   /** The running agent's TCP port from its admin API, or undefined when none answers. */
   agentPort: () => Promise<number | undefined>;
   fetchHealth: (port: number) => Promise<HealthResult>;
+  sleep: (ms: number) => Promise<void>;
   out: (text: string) => void;
   err: (text: string) => void;
 }
@@ -121,27 +122,61 @@ async function launchdLoaded(deps: ServiceDeps, label: string): Promise<{ loaded
   return { loaded: true, state: parseLaunchctlPrint(r.stdout).state ?? 'unknown' };
 }
 
-async function planFor(action: 'install' | 'uninstall', manager: ServiceManager, opts: ServiceOptions, deps: ServiceDeps): Promise<Action[]> {
+interface Planned {
+  actions: Action[];
+  /** The port the installed service will listen on. */
+  port: number;
+  /** Whether the manager runs the service right now (before the plan). */
+  managedRunning: boolean;
+}
+
+async function planFor(action: 'install' | 'uninstall', manager: ServiceManager, opts: ServiceOptions, deps: ServiceDeps): Promise<Planned> {
   const inputs = resolveInputs(deps.env, { node: deps.execPath, root: deps.root, port: installPort(opts, deps.env) });
+  const port = inputs.port;
   if (manager === 'systemd') {
     const path = unitPath(deps.env);
     const existing = readIfExists(deps, path);
-    if (action === 'uninstall') return planSystemdUninstall({ unitPath: path, installed: existing !== undefined });
+    if (action === 'uninstall') return { actions: planSystemdUninstall({ unitPath: path, installed: existing !== undefined }), port, managedRunning: false };
     const unit = renderUnit(template(deps, 'systemd/sso-agent.service'), inputs);
     const active = existing !== undefined && (await systemdActive(deps)).state === 'active';
-    return planSystemdInstall({ unitPath: path, unit, settingsDir: settingsDir(inputs), ...(existing !== undefined ? { existing } : {}), active });
+    const actions = planSystemdInstall({ unitPath: path, unit, settingsDir: settingsDir(inputs), ...(existing !== undefined ? { existing } : {}), active });
+    return { actions, port, managedRunning: active };
   }
   const path = plistPath(deps.env, inputs.label);
   const existing = readIfExists(deps, path);
   const { loaded } = await launchdLoaded(deps, inputs.label);
   if (action === 'uninstall') {
-    return planLaunchdUninstall({ plistPath: path, label: inputs.label, uid: deps.uid, installed: existing !== undefined, loaded, logFile: inputs.logFile });
+    const actions = planLaunchdUninstall({ plistPath: path, label: inputs.label, uid: deps.uid, installed: existing !== undefined, loaded, logFile: inputs.logFile });
+    return { actions, port, managedRunning: loaded };
   }
   const plist = renderPlist(template(deps, 'launchd/sso-agent.plist'), inputs);
-  return planLaunchdInstall({
+  const actions = planLaunchdInstall({
     plistPath: path, plist, label: inputs.label, uid: deps.uid, logFile: inputs.logFile,
     settingsDir: settingsDir(inputs), ...(existing !== undefined ? { existing } : {}), loaded,
   });
+  return { actions, port, managedRunning: loaded };
+}
+
+/**
+ * After `enable --now`/`bootstrap` the manager has only forked the agent: a unit the kernel
+ * cannot sandbox, or a port already taken, fails a moment later. 20 x 250 ms covers node's start
+ * on a slow laptop several times over.
+ */
+const HEALTH_WAIT_TRIES = 20;
+const HEALTH_WAIT_STEP_MS = 250;
+
+async function waitForHealth(port: number, deps: ServiceDeps): Promise<HealthResult> {
+  let h: HealthResult = { ok: false, error: 'not checked' };
+  for (let i = 0; i < HEALTH_WAIT_TRIES; i++) {
+    h = await deps.fetchHealth(port);
+    if (h.ok) break;
+    await deps.sleep(HEALTH_WAIT_STEP_MS);
+  }
+  return h;
+}
+
+function logsHint(manager: ServiceManager): string {
+  return manager === 'systemd' ? '`journalctl --user -u sso-agent`' : '~/Library/Logs/sso-agent.log';
 }
 
 function configuredPort(manager: ServiceManager, text: string | undefined, deps: ServiceDeps): number | undefined {
@@ -205,7 +240,7 @@ function formatStatus(s: ServiceStatus): string {
 
 function statusHint(s: ServiceStatus): string | undefined {
   if (!s.installed) return 'not installed: run `sso-agent service install`';
-  const logs = s.manager === 'systemd' ? '`journalctl --user -u sso-agent`' : '~/Library/Logs/sso-agent.log';
+  const logs = logsHint(s.manager);
   if (!s.running) return `installed but not running: see ${logs}`;
   if (!s.health.ok) return `running but /health does not answer: see ${logs}`;
   return undefined;
@@ -222,21 +257,31 @@ export async function runService(action: ServiceAction, opts: ServiceOptions, de
     return hint ? 1 : 0;
   }
 
-  const plan = await planFor(action, manager, opts, deps);
+  const { actions, port, managedRunning } = await planFor(action, manager, opts, deps);
   const cli = cliPath(deps.root);
   if (opts.dryRun) {
-    deps.out(`sso-agent service ${action} --dry-run: would do the following (nothing is changed)\n` + describePlan(plan));
+    deps.out(`sso-agent service ${action} --dry-run: would do the following (nothing is changed)\n` + describePlan(actions));
     if (action === 'install' && !deps.exists(cli)) deps.err(`sso-agent: note: ${cli} does not exist yet: run \`npm run build\` before installing\n`);
     return 0;
   }
-  if (action === 'install' && !deps.exists(cli)) {
-    throw new ServiceError(`${cli} does not exist, and the service runs it: run \`npm run build\` first`);
-  }
-  await executePlan(plan, { run: deps.run, log: (line) => deps.out(line + '\n') });
   if (action === 'install') {
+    if (!deps.exists(cli)) throw new ServiceError(`${cli} does not exist, and the service runs it: run \`npm run build\` first`);
+    // An agent started by hand holds the socket; the service would only crash-loop beside it.
+    const handStarted = managedRunning ? undefined : await deps.agentPort().catch(() => undefined);
+    if (handStarted !== undefined) {
+      throw new ServiceError(`an agent started by hand is running (port ${handStarted}) and holds the socket the service needs: stop it first (Ctrl-C where it runs), then run \`sso-agent service install\` again`);
+    }
+  }
+  await executePlan(actions, { run: deps.run, log: (line) => deps.out(line + '\n') });
+  if (action === 'install') {
+    const h = await waitForHealth(port, deps);
+    if (!h.ok) {
+      const userns = manager === 'systemd' ? '; status 224/USER there means this kernel refuses the unit\'s PrivateUsers= (see the comment above it in the unit)' : '';
+      throw new ServiceError(`installed, but nothing answers on http://127.0.0.1:${port}/health (${h.error ?? 'no answer'}): see ${logsHint(manager)}${userns}`);
+    }
     const logs = manager === 'systemd' ? 'journalctl --user -u sso-agent' : 'tail -f ~/Library/Logs/sso-agent.log';
-    deps.out(`sso-agent runs as a ${manager === 'systemd' ? 'systemd user service' : 'launchd agent'} now; check it with \`sso-agent service status\`, logs: \`${logs}\`\n`);
-  } else if (plan.some((a) => a.kind === 'remove' || a.kind === 'run')) {
+    deps.out(`sso-agent runs as a ${manager === 'systemd' ? 'systemd user service' : 'launchd agent'} and answers on http://127.0.0.1:${port}/health; next: \`sso-agent login\`, logs: \`${logs}\`\n`);
+  } else if (actions.some((a) => a.kind === 'remove' || a.kind === 'run')) {
     deps.out('sso-agent service removed\n');
   }
   return 0;

@@ -42,6 +42,7 @@ export function defaultServiceDeps(): ServiceDeps {
       }
     },
     fetchHealth: (port) => fetchHealth(port),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
   };

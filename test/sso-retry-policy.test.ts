@@ -70,3 +70,11 @@ t.test('the default policy is data a test can read', async (t) => {
   t.ok(DEFAULT_RETRY_POLICY.maxAttempts >= 5, 'enough attempts to ride out 10 % failures');
   t.ok(DEFAULT_RETRY_POLICY.maxDelayMs <= 30_000);
 });
+
+t.test('cryptoRandom.float stays in [0, 1)', async (t) => {
+  const { cryptoRandom } = await import('../src/sso/clock.js');
+  const r = cryptoRandom();
+  for (let i = 0; i < 1000; i++) { const f = r.float(); if (!(f >= 0 && f < 1)) t.fail(`out of range: ${f}`); }
+  t.equal(r.bytes(16).length, 16);
+  t.type(nextDelay(1, sdkError('InternalServerException', 500), r), 'number', 'usable as the jitter source');
+});

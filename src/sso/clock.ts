@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** An opaque timer handle; only the clock that made it can cancel it. */
 export interface TimerHandle { readonly id: number }
@@ -43,7 +43,7 @@ export function systemClock(): Clock {
 
 export function cryptoRandom(): Random {
   return {
-    float: () => randomInt(0, 2 ** 48) / 2 ** 48,
+    float: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48,
     bytes: (n) => randomBytes(n),
   };
 }

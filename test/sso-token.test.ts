@@ -1,0 +1,152 @@
+import t from 'tap';
+import { pino } from 'pino';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOClient } from '@aws-sdk/client-sso';
+import { harness, type Harness } from './fixtures/sso/harness.js';
+import { ManualClock } from '../src/sso/clock.js';
+import { createAgentCore } from '../src/sso/agent.js';
+import type { AwsClientFactory } from '../src/sso/clients.js';
+
+const MIN = 60_000;
+
+async function loginWith(h: Harness, clock: ManualClock): Promise<void> {
+  const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
+  await h.control('approve', { userCode: prompt.userCode });
+  await clock.fireNext('device-poll');
+  await h.core.waitLogin('work');
+}
+
+t.test('the access token is refreshed in the background before it expires; rotated refresh tokens are kept', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  const first = h.core.listSessions()[0]!;
+  t.equal(first.state, 'active');
+  t.equal(first.refreshable, true);
+  const expiresAt = Date.parse(first.tokenExpiresAt!);
+  t.equal(expiresAt - clock.now(), 3600_000);
+
+  let lastExpiry = expiresAt;
+  for (let round = 1; round <= 3; round++) {
+    const due = (await clock.waitFor('token-refresh')).due;
+    t.ok(due < lastExpiry, `round ${round}: refresh scheduled ${(lastExpiry - due) / MIN} min before expiry`);
+    await clock.fireNext('token-refresh');
+    // the refresh and the sync that follows it run on real I/O
+    for (let i = 0; i < 200 && Date.parse(h.core.listSessions()[0]!.tokenExpiresAt!) === lastExpiry; i++) await new Promise((r) => setTimeout(r, 5));
+    const s = h.core.listSessions()[0]!;
+    t.equal(s.state, 'active', 'never expired in between');
+    t.ok(Date.parse(s.tokenExpiresAt!) > lastExpiry, 'a new token with a later expiry');
+    lastExpiry = Date.parse(s.tokenExpiresAt!);
+    for (let i = 0; i < 200 && (await h.stats()).ListAccounts! < round + 1; i++) await new Promise((r) => setTimeout(r, 5));
+    t.equal((await h.stats()).ListAccounts, round + 1, 'a sync after the refresh');
+  }
+  // The emulator rotates refresh tokens and rejects a reused one: three refreshes in a row
+  // succeed only if the agent kept the newest each time.
+  const stats = await h.stats();
+  t.equal(stats.CreateToken, 4, 'one login + three refreshes, no failed attempt');
+  t.notOk(h.logs.some((l) => l.includes('"level":50')), 'no error logged');
+});
+
+t.test('a rejected refresh turns the session to login-needed, with no retry loop', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  await h.control('expire', { what: 'refreshTokens' });
+  await clock.fireNext('token-refresh');
+  for (let i = 0; i < 200 && h.core.listSessions()[0]!.state !== 'login-needed'; i++) await new Promise((r) => setTimeout(r, 5));
+  t.equal(h.core.listSessions()[0]!.state, 'login-needed');
+  t.same(clock.pending().filter((p) => p.label === 'token-refresh'), [], 'no further refresh scheduled');
+  const profile = h.core.listProfiles()[0]!.profile;
+  await t.rejects(h.core.getCredentials(profile), { code: 'LoginRequired', message: /sso-agent login --session work/ });
+  await clock.advance(3 * 3600_000);
+  t.equal((await h.stats()).CreateToken, 2, 'exactly one refresh attempt');
+  t.ok(h.logs.some((l) => l.includes('token refresh rejected')), 'logged once');
+});
+
+t.test('a transient refresh failure is retried later, not in a loop', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  await h.control('faults', { failNext: { CreateToken: { count: 1, status: 500 } } });
+  await clock.fireNext('token-refresh');
+  const retry = await clock.waitFor('token-refresh');
+  t.ok(retry.due - clock.now() >= 30_000, 'waits at least 30 s before trying again');
+  await clock.fireNext('token-refresh');
+  for (let i = 0; i < 200 && (await h.stats()).CreateToken! < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(h.core.listSessions()[0]!.state, 'active');
+  t.equal((await h.stats()).CreateToken, 3);
+});
+
+/** A scripted OIDC service for cases the emulator does not produce (no refresh token in a refresh answer; legacy tokens). */
+function scriptedClients(tokens: Array<{ accessToken: string; expiresIn: number; refreshToken?: string }>, seen: Array<Record<string, unknown>>): AwsClientFactory {
+  let i = 0;
+  const oidc = {
+    destroy() {},
+    async send(cmd: { constructor: { name: string }; input: Record<string, unknown> }) {
+      switch (cmd.constructor.name) {
+        case 'RegisterClientCommand': return { clientId: 'cid', clientSecret: 'csecret', clientSecretExpiresAt: Math.floor(Date.UTC(2027, 0, 1) / 1000) };
+        case 'StartDeviceAuthorizationCommand': return { deviceCode: 'dc', userCode: 'ABCD-EFGH', verificationUriComplete: 'https://device.example/?user_code=ABCD-EFGH', expiresIn: 600, interval: 1 };
+        case 'CreateTokenCommand': seen.push(cmd.input); return { tokenType: 'Bearer', ...tokens[i++] };
+      }
+      throw new Error(`unexpected ${cmd.constructor.name}`);
+    },
+  };
+  const portal = { destroy() {}, async send() { return { accountList: [] }; } };
+  return { oidc: () => oidc as unknown as SSOOIDCClient, portal: () => portal as unknown as SSOClient };
+}
+
+async function scriptedCore(clients: AwsClientFactory, clock: ManualClock) {
+  const dir = await mkdtemp(join(tmpdir(), 'sso-token-'));
+  await writeFile(join(dir, 'config'), '[sso-session work]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = us-east-1\n');
+  return createAgentCore({
+    logger: pino({ level: 'silent' }), env: { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config') },
+    settingsFile: join(dir, 'settings.json'), redirectUri: () => 'http://127.0.0.1:1/oauth/callback', clients, clock,
+    retry: { sleep: async () => {} },
+  });
+}
+
+t.test('a refresh answer without a refresh token keeps the previous one', async (t) => {
+  const clock = new ManualClock();
+  const seen: Array<Record<string, unknown>> = [];
+  const core = await scriptedCore(scriptedClients([
+    { accessToken: 'a1', expiresIn: 3600, refreshToken: 'r1' },
+    { accessToken: 'a2', expiresIn: 3600 },
+    { accessToken: 'a3', expiresIn: 3600, refreshToken: 'r3' },
+  ], seen), clock);
+  t.teardown(() => core.close());
+  await core.startLogin({ session: 'work', flow: 'device' });
+  await clock.fireNext('device-poll');
+  await core.waitLogin('work');
+  await clock.fireNext('token-refresh');
+  await clock.fireNext('token-refresh');
+  t.same(seen.map((s) => s.refreshToken), [undefined, 'r1', 'r1'], 'r1 reused after an answer that had none');
+  t.equal(core.listSessions()[0]!.refreshable, true);
+});
+
+t.test('without a refresh token the session turns expiring in its last 15 min, then expired; nothing retries', async (t) => {
+  const clock = new ManualClock();
+  const seen: Array<Record<string, unknown>> = [];
+  const core = await scriptedCore(scriptedClients([{ accessToken: 'legacy', expiresIn: 8 * 3600 }], seen), clock);
+  t.teardown(() => core.close());
+  await core.startLogin({ session: 'work', flow: 'device' });
+  await clock.fireNext('device-poll');
+  await core.waitLogin('work');
+  t.equal(core.listSessions()[0]!.state, 'active');
+  t.equal(core.listSessions()[0]!.refreshable, false);
+  t.same(clock.pending().filter((p) => p.label === 'token-refresh'), [], 'no refresh scheduled');
+  await clock.advance(8 * 3600_000 - 16 * MIN);
+  t.equal(core.listSessions()[0]!.state, 'active');
+  await clock.advance(2 * MIN);
+  t.equal(core.listSessions()[0]!.state, 'expiring');
+  await clock.advance(15 * MIN);
+  t.equal(core.listSessions()[0]!.state, 'expired');
+  await t.rejects(core.sync('work'), { code: 'LoginRequired', message: /has expired: run `sso-agent login --session work`/ });
+  t.equal(seen.length, 1, 'one CreateToken (the login), never a retry');
+});

@@ -254,7 +254,7 @@ t.test('no service manager: says so, prints the serve command, exit 1', async (t
     for (const argv of [['install'], ['install', '--dry-run'], ['status'], ['uninstall']]) {
       const m = machine(platform, o);
       await t.rejects(serviceCommand(argv, () => m.deps), { code: 'ServiceError', exitCode: 1, message: reason }, `${name}: ${argv.join(' ')}`);
-      await t.rejects(serviceCommand(argv, () => m.deps), { message: /Run it in the foreground instead .*: \/opt\/node\/bin\/node \S+\/dist\/cli\/main\.js serve$/ });
+      await t.rejects(serviceCommand(argv, () => m.deps), { message: /Run it yourself instead, in a terminal of its own: \/opt\/node\/bin\/node \S+\/dist\/cli\/main\.js serve$/ });
       t.same(m.calls, [], 'nothing run');
     }
   }

@@ -78,7 +78,7 @@ function managerFor(opts: ServiceOptions, deps: ServiceDeps): ServiceManager {
   if (d.manager === 'none') {
     throw new ServiceError(
       `no service manager to run the agent: ${d.reason}.\n` +
-      `Run it in the foreground instead (e.g. from your shell's startup file): ${serveCommand(deps)}`,
+      `Run it yourself instead, in a terminal of its own: ${serveCommand(deps)}`,
     );
   }
   return d.manager;
@@ -109,11 +109,11 @@ function template(deps: ServiceDeps, rel: string): string {
   }
 }
 
-async function systemdActive(deps: ServiceDeps): Promise<{ state: string; reachable: boolean }> {
+/** active, inactive, failed, activating, ...; "unknown" when systemctl could not ask (no bus). */
+async function systemdActive(deps: ServiceDeps): Promise<string> {
   const r = await deps.run('systemctl', ['--user', 'is-active', UNIT_NAME]);
-  const state = r.stdout.trim().split('\n')[0] ?? '';
-  // is-active exits non-zero for anything but "active"; only an empty answer means it could not ask.
-  return state ? { state, reachable: true } : { state: 'unknown', reachable: false };
+  // is-active exits non-zero for anything but "active", so the answer is read, not the exit code.
+  return r.stdout.trim().split('\n')[0] || 'unknown';
 }
 
 async function launchdLoaded(deps: ServiceDeps, label: string): Promise<{ loaded: boolean; state: string }> {
@@ -138,7 +138,7 @@ async function planFor(action: 'install' | 'uninstall', manager: ServiceManager,
     const existing = readIfExists(deps, path);
     if (action === 'uninstall') return { actions: planSystemdUninstall({ unitPath: path, installed: existing !== undefined }), port, managedRunning: false };
     const unit = renderUnit(template(deps, 'systemd/sso-agent.service'), inputs);
-    const active = existing !== undefined && (await systemdActive(deps)).state === 'active';
+    const active = existing !== undefined && (await systemdActive(deps)) === 'active';
     const actions = planSystemdInstall({ unitPath: path, unit, settingsDir: settingsDir(inputs), ...(existing !== undefined ? { existing } : {}), active });
     return { actions, port, managedRunning: active };
   }
@@ -200,7 +200,7 @@ export async function serviceStatus(manager: ServiceManager, deps: ServiceDeps):
   let running: boolean;
   let enabled: boolean | undefined;
   if (manager === 'systemd') {
-    state = (await systemdActive(deps)).state;
+    state = await systemdActive(deps);
     running = state === 'active';
     const e = await deps.run('systemctl', ['--user', 'is-enabled', UNIT_NAME]);
     if (e.stdout.trim()) enabled = e.stdout.trim().split('\n')[0] === 'enabled';

@@ -5,19 +5,15 @@ import type { DestinationStream, Level } from 'pino';
 import { InvalidInputError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { socketPath } from '../paths.js';
+import type { AgentCoreOptions } from '../sso/agent.js';
 import type { AgentCore } from '../store/types.js';
 import { VERSION } from '../version.js';
 import { buildAdminApp, type AgentInfo } from './admin-app.js';
 import { buildCredentialsApp } from './credentials-app.js';
 import { listenPrivately, loadOrCreateAgentKey, prepareSocketPath } from './runtime-files.js';
 
-/** The part of `AgentCoreOptions` (src/sso/agent.ts) the daemon supplies; tests add clock, clients, retry. */
-export interface CoreFactoryOptions {
-  logger: Logger;
-  env: NodeJS.ProcessEnv;
-  redirectUri: () => string;
-  syncIntervalMs?: number;
-}
+/** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
+export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
 export type CoreFactory = (opts: CoreFactoryOptions) => Promise<AgentCore>;
 
 export interface DaemonOptions {
@@ -32,6 +28,8 @@ export interface DaemonOptions {
   logStream?: DestinationStream;
   /** Default: createAgentCore from src/sso/agent.ts. */
   createCore?: CoreFactory;
+  /** Passed on to the core: tests inject clock, retry policy, settings file. */
+  coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
   /** Only loopback; anything else is refused before binding. */
   host?: string;
 }
@@ -56,6 +54,7 @@ export function assertLoopbackHost(host: string): void {
   }
 }
 
+// Loaded on demand so route tests with a fake core never pull in the AWS SDK.
 const defaultCoreFactory: CoreFactory = async (opts) => {
   const { createAgentCore } = await import('../sso/agent.js');
   return createAgentCore(opts);
@@ -78,7 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 
   let port = 0;
   const startedAt = new Date().toISOString();
-  const coreOpts: CoreFactoryOptions = { logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback` };
+  const coreOpts: CoreFactoryOptions = { ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback` };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 

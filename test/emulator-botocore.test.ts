@@ -68,6 +68,7 @@ const expected = [
   'scoped token: 1 h and a refresh token',
   'refresh: new access and refresh token',
   'rotated refresh token rejected',
+  'botocore SSO provider: refreshed token, role credentials, STS',
 ];
 
 t.equal(code, 0, 'the script exits 0', { stderr });
@@ -84,6 +85,6 @@ t.test('the calls botocore made were counted per AWS operation', async (t) => {
   for (const op of ['RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'ListAccounts', 'ListAccountRoles', 'GetRoleCredentials', 'Logout', 'GetCallerIdentity']) {
     t.ok((stats.calls[op] ?? 0) > 0, `${op} was called`);
   }
-  t.equal(stats.calls.GetCallerIdentity, 2, 'one STS call per client, no retries');
+  t.equal(stats.calls.GetCallerIdentity, 3, 'one STS call per client, no retries');
   t.equal(stats.calls.Logout, 1);
 });

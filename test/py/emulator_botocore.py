@@ -1,7 +1,10 @@
 """Drives the emulator with botocore/boto3 (clients nobody here wrote) and prints one JSON object
 per check: {"check": name, "ok": bool, "detail": ...}. Usage: emulator_botocore.py URL START_URL REGION.
 If the emulator disagrees with botocore, the emulator is wrong."""
+import datetime
+import hashlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -120,7 +123,51 @@ def refresh_flow():
     expect_error("rotated refresh token rejected", lambda: oidc.create_token(
         clientId=reg["clientId"], clientSecret=reg["clientSecret"], grantType="refresh_token",
         refreshToken=tok["refreshToken"]), oidc.exceptions.InvalidGrantException, "InvalidGrantException", 400)
-    return new["accessToken"]
+    sso_provider(reg, new)
+
+
+def iso(epoch_seconds):
+    return datetime.datetime.fromtimestamp(epoch_seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sso_provider(reg, tok):
+    """botocore's own SSO credential provider, as `aws sso login` would leave things: a token about to
+    expire in ~/.aws/sso/cache, so botocore refreshes it (CreateToken refresh_token grant) and then
+    calls GetRoleCredentials and STS, all through the AWS_ENDPOINT_URL_* overrides."""
+    org = control("org")
+    acct = org["accounts"][-1]
+    home = os.path.expanduser("~")
+    config = os.path.join(home, "sso-config")
+    with open(config, "w") as f:
+        f.write("[profile emu]\nsso_session = emu\nsso_account_id = %s\nsso_role_name = %s\nregion = %s\n\n"
+                "[sso-session emu]\nsso_start_url = %s\nsso_region = %s\nsso_registration_scopes = sso:account:access\n"
+                % (acct["accountId"], acct["roles"][-1], REGION, START_URL, REGION))
+    cache_dir = os.path.join(home, ".aws", "sso", "cache")
+    os.makedirs(cache_dir, exist_ok=True)
+    cache_file = os.path.join(cache_dir, hashlib.sha1(b"emu").hexdigest() + ".json")
+    with open(cache_file, "w") as f:
+        json.dump({"startUrl": START_URL, "region": REGION, "accessToken": tok["accessToken"],
+                   "expiresAt": iso(time.time() + 300), "clientId": reg["clientId"],
+                   "clientSecret": reg["clientSecret"], "registrationExpiresAt": iso(reg["clientSecretExpiresAt"]),
+                   "refreshToken": tok["refreshToken"]}, f)
+    before = control("stats")["calls"].get("CreateToken", 0)
+    env = {"AWS_CONFIG_FILE": config, "AWS_ENDPOINT_URL_SSO_OIDC": URL, "AWS_ENDPOINT_URL_SSO": URL,
+           "AWS_ENDPOINT_URL_STS": URL}
+    os.environ.update(env)
+    try:
+        s = boto3.session.Session(profile_name="emu")
+        ident = s.client("sts", config=Config(retries={"total_max_attempts": 1})).get_caller_identity()
+    finally:
+        for k in env:
+            del os.environ[k]
+    with open(cache_file) as f:
+        cached = json.load(f)
+    report("botocore SSO provider: refreshed token, role credentials, STS",
+           ident["Account"] == acct["accountId"]
+           and ("AWSReservedSSO_%s_" % acct["roles"][-1]) in ident["Arn"]
+           and control("stats")["calls"].get("CreateToken", 0) == before + 1
+           and cached["accessToken"] != tok["accessToken"] and cached.get("refreshToken") not in (None, tok["refreshToken"]),
+           {"arn": ident["Arn"], "cacheKeys": sorted(cached)})
 
 
 def portal(token):

@@ -3,7 +3,7 @@
  * replaced by small simulations behind the injected command runner: every call is captured.
  */
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceCommand } from '../src/cli/commands/service.js';
@@ -11,6 +11,15 @@ import type { ServiceDeps } from '../src/cli/service/run-service.js';
 import type { CommandRunner, RunResult } from '../src/cli/service/runner.js';
 import { packageRoot } from '../src/cli/service/locations.js';
 import { parseUnit, unitValues } from '../src/cli/service/parse-unit.js';
+
+/** Temp dirs for this file, removed when it ends. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(prefix);
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
 
 const UID = 501;
 const LABEL = 'io.github.aws-sso-agent';
@@ -77,7 +86,7 @@ interface Machine {
 }
 
 function machine(platform: 'linux' | 'darwin', o: { env?: NodeJS.ProcessEnv; agentPort?: number; onPath?: string[]; root?: string } = {}): Machine {
-  const home = mkdtempSync(join(tmpdir(), 'sso-agent-svc-'));
+  const home = tempDir(join(tmpdir(), 'sso-agent-svc-'));
   const runtime = join(home, 'run');
   mkdirSync(runtime, { mode: 0o700 });
   writeFileSync(join(runtime, 'bus'), ''); // stands in for the user manager's bus socket
@@ -111,7 +120,7 @@ function machine(platform: 'linux' | 'darwin', o: { env?: NodeJS.ProcessEnv; age
 
 /** A package root whose dist/cli/main.js exists, whatever the state of the real build. */
 function builtRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'sso-agent-pkg-'));
+  const root = tempDir(join(tmpdir(), 'sso-agent-pkg-'));
   for (const d of ['systemd', 'launchd']) {
     mkdirSync(join(root, d));
     for (const f of readdirSync(join(packageRoot(), d))) writeFileSync(join(root, d, f), readFileSync(join(packageRoot(), d, f)));
@@ -279,7 +288,7 @@ t.test('failures are one clear line and stop the install', async (t) => {
     message: '`systemctl --user enable --now sso-agent.service` failed (exit 1): Failed to connect to bus: No medium found',
   });
 
-  const unbuilt = machine('linux', { root: mkdtempSync(join(tmpdir(), 'sso-agent-nobuild-')) });
+  const unbuilt = machine('linux', { root: tempDir(join(tmpdir(), 'sso-agent-nobuild-')) });
   for (const d of ['systemd', 'launchd']) {
     mkdirSync(join(unbuilt.deps.root, d));
     for (const f of readdirSync(join(packageRoot(), d))) writeFileSync(join(unbuilt.deps.root, d, f), readFileSync(join(packageRoot(), d, f)));

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,15 @@ import { renderUnit } from '../src/cli/service/render-unit.js';
 import { serviceStatus, type ServiceDeps } from '../src/cli/service/run-service.js';
 import { startEmulator } from '../src/emulator/index.js';
 import type { CatalogRole, LoginPrompt, SyncSummary } from '../src/store/types.js';
+
+/** Temp dirs for this file, removed when it ends. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(prefix);
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
 
 const root = packageRoot();
 
@@ -49,8 +58,8 @@ function waitForListening(child: ChildProcess, ms: number): Promise<{ port: numb
 
 t.test('the unit\'s ExecStart line, run with the unit\'s environment, serves /health', async (t) => {
   t.ok(existsSync(cliPath(root)), `${cliPath(root)} exists (run \`npm run build\` before the tests)`);
-  const home = mkdtempSync(join(tmpdir(), 'sso-agent-e2e-home-'));
-  const xdgRuntime = mkdtempSync(join(tmpdir(), 'sso-agent-e2e-run-'));
+  const home = tempDir(join(tmpdir(), 'sso-agent-e2e-home-'));
+  const xdgRuntime = tempDir(join(tmpdir(), 'sso-agent-e2e-run-'));
   // What RuntimeDirectory=sso-agent + RuntimeDirectoryMode=0700 make systemd do before ExecStart.
   mkdirSync(join(xdgRuntime, 'sso-agent'), { mode: 0o700 });
   const port = await freePort();
@@ -127,8 +136,8 @@ function sandboxed(rt: string, sd: string, argv: string[]): string[] {
 }
 
 t.test('inside the unit\'s read-only file system the agent logs in, saves its settings and serves credentials', async (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'sso-agent-ro-home-'));
-  const xdgRuntime = mkdtempSync(join(tmpdir(), 'sso-agent-ro-run-'));
+  const home = tempDir(join(tmpdir(), 'sso-agent-ro-home-'));
+  const xdgRuntime = tempDir(join(tmpdir(), 'sso-agent-ro-run-'));
   const rt = join(xdgRuntime, 'sso-agent');
   mkdirSync(rt, { mode: 0o700 });
   const env0: NodeJS.ProcessEnv = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };

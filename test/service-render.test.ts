@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderUnit } from '../src/cli/service/render-unit.js';
@@ -12,6 +12,15 @@ import { renderPlist } from '../src/cli/service/render-plist.js';
 import { execStartArgv, parseUnit, unitEnvironment, unitValues } from '../src/cli/service/parse-unit.js';
 import type { ServiceInputs } from '../src/cli/service/inputs.js';
 import { packageRoot } from '../src/cli/service/locations.js';
+
+/** Temp dirs for this file, removed when it ends. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(prefix);
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
 
 const root = packageRoot();
 const unitTemplate = readFileSync(join(root, 'systemd', 'sso-agent.service'), 'utf8');
@@ -38,7 +47,7 @@ function inputs(over: Partial<ServiceInputs> = {}): ServiceInputs {
  * "passes" means exit 0 AND nothing printed.
  */
 function verify(unitText: string, name = 'sso-agent.service'): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sso-agent-verify-'));
+  const dir = tempDir(join(tmpdir(), 'sso-agent-verify-'));
   const runtime = join(dir, 'runtime');
   mkdirSync(runtime, { mode: 0o700 });
   const file = join(dir, name);
@@ -86,7 +95,7 @@ t.test('hardening and service settings are as documented', async (t) => {
 
 t.test('awkward paths survive the round trip into ExecStart and Environment=', async (t) => {
   // A node under a directory with a space, a percent sign and a dollar: each needs its own escape.
-  const dir = mkdtempSync(join(tmpdir(), 'sso agent 100%$HOME-'));
+  const dir = tempDir(join(tmpdir(), 'sso agent 100%$HOME-'));
   const node = join(dir, 'node bin');
   symlinkSync(process.execPath, node);
   const cli = join(dir, 'main $x%.js');
@@ -106,7 +115,7 @@ t.test('awkward paths survive the round trip into ExecStart and Environment=', a
 
 t.test('the rendered plist parses with plistlib, with the expected keys and values', async (t) => {
   const i = inputs({ node: '/Users/a&b/.nvm/versions/node/v20.11.0/bin/node', cli: '/Users/a&b/My Apps/<sso>/dist/cli/main.js', port: 9123 });
-  const dir = mkdtempSync(join(tmpdir(), 'sso-agent-plist-'));
+  const dir = tempDir(join(tmpdir(), 'sso-agent-plist-'));
   const file = join(dir, 'agent.plist');
   writeFileSync(file, renderPlist(plistTemplate, i));
   const json = execFileSync('python3', ['-c', [

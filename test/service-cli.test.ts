@@ -326,6 +326,30 @@ t.test('install checks the agent really came up, and refuses to fight a hand-sta
   t.same(busy.calls, [], 'no systemctl call made');
 });
 
+t.test('status names what is wrong: stopped, or running but not answering', async (t) => {
+  const root = builtRoot();
+  const m = machine('linux', { root });
+  t.equal(await serviceCommand(['install'], () => m.deps), 0);
+  // The agent crashed and systemd gave up: is-active says "failed".
+  const real = m.deps.run;
+  m.deps.run = async (cmd, args) => (args.includes('is-active') ? (m.calls.push('is-active'), fail(3, '', 'failed\n')) : real(cmd, args));
+  m.deps.fetchHealth = async () => ({ ok: false, error: 'connection refused' });
+  t.equal(await serviceCommand(['status'], () => m.deps), 1);
+  t.match(m.out(), /running:   no \(failed\)/);
+  t.match(m.err(), /installed but not running: see `journalctl --user -u sso-agent`/);
+
+  m.deps.run = real;
+  m.deps.fetchHealth = async () => ({ ok: false, error: 'no answer within 2000 ms' });
+  t.equal(await serviceCommand(['status'], () => m.deps), 1);
+  t.match(m.out(), /health:    no answer \(no answer within 2000 ms\) on http:\/\/127\.0\.0\.1:8732\/health \(port from service file\)/);
+  t.match(m.err(), /running but \/health does not answer/);
+
+  // systemctl cannot reach the manager at all: unknown, not a crash.
+  m.deps.run = async () => fail(1, 'Failed to connect to bus: No such file or directory');
+  t.equal(await serviceCommand(['status', '--json'], () => m.deps), 1);
+  t.match(m.out(), /"state": "unknown"/);
+});
+
 t.test('usage errors exit 2 and name the fix', async (t) => {
   const m = machine('linux');
   const cases: Array<[string[], RegExp]> = [

@@ -199,3 +199,17 @@ t.test('inside the unit\'s read-only file system the agent logs in, saves its se
   t.equal(await exited, 0, 'clean exit inside the sandbox too');
   t.notOk(existsSync(join(home, 'probe')), 'nothing was written to HOME');
 });
+
+t.test('fetchHealth tells the agent from something else on the port', async (t) => {
+  const { createServer: createHttp } = await import('node:http');
+  const other = createHttp((_req, res) => { res.statusCode = 404; res.end('<html>nope</html>'); });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => other.close());
+  const { port } = other.address() as { port: number };
+  t.same(await fetchHealth(port), { ok: false, error: 'HTTP 404, not the agent\'s /health reply' });
+  const silent = createHttp(() => { /* never answers */ });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => { silent.closeAllConnections(); silent.close(); });
+  const r = await fetchHealth((silent.address() as { port: number }).port, 200);
+  t.same(r, { ok: false, error: 'no answer within 200 ms' }, 'a wedged listener does not hang status');
+});

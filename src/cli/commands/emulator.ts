@@ -17,7 +17,7 @@ Options:
   --token-ttl DURATION      access-token lifetime (default 8h, or 1h for sso:account:access clients)
   --refresh-token-ttl DUR   sign-in session length, after which refresh tokens stop (default 8h)
   --credentials-ttl DUR     role-credential lifetime (default 1h)
-  --device-interval DUR     device-code polling interval (default 1s)
+  --device-interval DUR     device-code polling interval, whole seconds (default 1s; 0 = no wait)
   --device-expires-in DUR   device-code lifetime (default 10m)
   --latency-ms N            delay every AWS call by N milliseconds
   --rate-limit N            portal calls per second before 429 TooManyRequestsException (0: none)
@@ -78,7 +78,11 @@ export const command: Command = async (argv) => {
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     throw new UsageError(`--region takes a region name such as us-east-1, not ${JSON.stringify(region)}`);
   }
+  // `interval` is an integer number of seconds on the wire; 0 lets tests poll without waiting.
   const deviceInterval = values['device-interval'] === undefined ? undefined : parseDuration(values['device-interval'], '--device-interval') / 1000;
+  if (deviceInterval !== undefined && !Number.isInteger(deviceInterval)) {
+    throw new UsageError(`--device-interval takes whole seconds (0, 1, 5s, ...), not ${JSON.stringify(values['device-interval'])}`);
+  }
 
   const opts = {
     port: parseIntFlag(values.port, '--port', 0, 65535),

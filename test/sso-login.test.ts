@@ -197,3 +197,24 @@ t.test('login with a plain device flow helper (sanity for other tests)', async (
   await deviceLogin(h);
   t.equal(h.core.listSessions()[0]?.state, 'active');
 });
+
+t.test('the OIDC client is re-registered when the service forgets it, or when it nears expiry', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  const login = async () => {
+    const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
+    await h.control('approve', { userCode: prompt.userCode });
+    await clock.fireNext('device-poll');
+    await h.core.waitLogin('work');
+  };
+  await login();
+  await login();
+  t.equal((await h.stats()).RegisterClient, 1, 'reused while valid');
+  await h.control('expire', { what: 'registrations' });
+  await login();
+  t.equal((await h.stats()).RegisterClient, 2, 'InvalidClientException → registered again, login still works');
+  await clock.advance(91 * 24 * 3600_000);
+  await login();
+  t.equal((await h.stats()).RegisterClient, 3, 'expired by time → registered again');
+});

@@ -463,6 +463,7 @@ class SsoAgentCore implements AgentCore {
         if (name === 'SlowDownException') { interval += SLOW_DOWN_STEP_MS; continue; }
         // Throttling or a 5xx that outlasted the SDK's retries: keep polling until the code expires.
         if (classifyError(err) !== 'fatal') continue;
+        if (name === 'InvalidClientException' && rt.registrations.device === reg) delete rt.registrations.device;
         throw mapLoginError(err, rt.config);
       }
       if (login.cancelled || this.closed) return;
@@ -523,6 +524,7 @@ class SsoAgentCore implements AgentCore {
         code: query.code, redirectUri, codeVerifier: verifier,
       }));
     } catch (err) {
+      if (awsErrorName(err) === 'InvalidClientException' && rt.registrations.pkce === registration) delete rt.registrations.pkce;
       const mapped = mapLoginError(err, config);
       this.failLogin(rt, login, mapped);
       throw mapped;

@@ -78,6 +78,8 @@ export function mapLoginError(err: unknown, session: SessionRef): AgentError {
     case 'InvalidClientMetadataException':
     case 'InvalidRedirectUriException':
       return invalidConfig(session, err);
+    case 'InvalidClientException':
+      return new LoginFailedError(`the agent's OIDC client for SSO session ${session.name} is no longer valid (it expired or was removed); ${reloginHint(session.name)} to register a new one`, { cause: err });
     case 'InvalidScopeException':
       return new InvalidSsoConfigError(`IAM Identity Center rejected the registration scopes of SSO session ${session.name}: check sso_registration_scopes (try sso:account:access)`, { cause: err });
   }

@@ -125,7 +125,7 @@ export async function loginPkce(world: World, args: string[]): Promise<CliRun & 
   let callbackStatus = 0;
   let callbackBody = '';
   let browsing: Promise<void> | undefined;
-  const r = await runCli(world, ['login', '--no-browser', ...args], {
+  const r = await runCli(world, ['login', '--pkce', '--no-browser', ...args], {
     onStderr: (text) => {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(text);
       if (m && !browsed) {

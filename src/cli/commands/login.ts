@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';
 
-const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code] [--no-browser] [--scopes LIST]
+const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code | --pkce] [--no-browser] [--scopes LIST]
 
 Starts a login in the running agent and waits until it holds a token and has listed your
 accounts and roles. The browser flow (authorization code + PKCE) is the default; the device-code
@@ -16,6 +16,8 @@ Options:
   --start-url URL  with --region: add a new session (e.g. https://d-1234567890.awsapps.com/start)
   --region R       the IAM Identity Center region (e.g. us-east-1)
   --device-code    use the device-code flow (open the URL on any device, confirm the code)
+  --pkce           use the browser flow even where no browser seems available here (for example
+                   over SSH with the agent's port forwarded: ssh -L PORT:127.0.0.1:PORT)
   --no-browser     print the URL instead of opening a browser
   --scopes LIST    comma-separated registration scopes (default sso:account:access)
 `;
@@ -26,6 +28,7 @@ export const command: Command = async (argv) => {
     'start-url': { type: 'string' },
     region: { type: 'string' },
     'device-code': { type: 'boolean' },
+    pkce: { type: 'boolean' },
     'no-browser': { type: 'boolean' },
     scopes: { type: 'string' },
   });
@@ -39,7 +42,8 @@ export const command: Command = async (argv) => {
   }
 
   const browser = canOpenBrowser({ env: process.env, platform: process.platform, inContainer: await detectContainer() });
-  const flow = values['device-code'] || !browser.canOpen ? 'device' : 'pkce';
+  if (values['device-code'] && values.pkce) throw new UsageError('pass --device-code or --pkce, not both');
+  const flow = values.pkce ? 'pkce' : values['device-code'] || !browser.canOpen ? 'device' : 'pkce';
   const req: LoginRequest = { flow };
   if (values.session !== undefined) req.session = values.session;
   if (values['start-url'] !== undefined) req.startUrl = values['start-url'];
@@ -62,7 +66,7 @@ export const command: Command = async (argv) => {
     } catch {
       err.write('Could not open a browser; open the URL yourself.\n');
     }
-  } else if (!browser.canOpen && !values['device-code']) {
+  } else if (!browser.canOpen && flow === 'device' && !values['device-code']) {
     err.write(`(Device-code flow because ${browser.reason}.)\n`);
   }
 

@@ -186,7 +186,7 @@ t.test('consent page: Allow redirects with a code, Deny with access_denied', asy
 });
 
 t.test('/authorize validation', async (t) => {
-  const { em, cb, reg } = await setup(t, true);
+  const { em, cb, reg, oidc } = await setup(t, true);
   const { challenge } = pkcePair();
   const get = (url: string) => fetch(url, { redirect: 'manual' });
 
@@ -198,6 +198,17 @@ t.test('/authorize validation', async (t) => {
   t.equal(otherHost.status, 400, 'non-loopback host: no redirect');
   const anyPort = await get(authorizeUrl(em, { clientId: reg.clientId!, redirectUri: 'http://127.0.0.1:5/oauth/callback', challenge }));
   t.equal(anyPort.status, 302, 'any loopback port matches a port-less registration');
+
+  const deviceOnly = await oidc.send(
+    new RegisterClientCommand({
+      clientName: 'device-only',
+      clientType: 'public',
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+      redirectUris: ['http://127.0.0.1/oauth/callback'],
+    }),
+  );
+  const notCode = await get(authorizeUrl(em, { clientId: deviceOnly.clientId!, redirectUri: cb.url, challenge, state: 'su' }));
+  t.equal(new URL(notCode.headers.get('location')!).searchParams.get('error'), 'unauthorized_client', 'a client not registered for authorization_code');
 
   for (const [what, p] of [
     ['no challenge', { challenge: undefined }],

@@ -277,6 +277,13 @@ export function registerOidcRoutes(app: FastifyInstance, state: EmulatorState): 
     if (q.response_type !== 'code') {
       return redirectWith(reply, redirectUri, { error: 'unsupported_response_type', error_description: 'response_type must be code', state: st });
     }
+    if (reg.grantTypes.length > 0 && !reg.grantTypes.includes(GRANT_CODE)) {
+      return redirectWith(reply, redirectUri, {
+        error: 'unauthorized_client',
+        error_description: 'Client is not registered for the authorization_code grant',
+        state: st,
+      });
+    }
     const challenge = q.code_challenge ?? '';
     if (q.code_challenge_method !== 'S256' || !isValidChallenge(challenge)) {
       return redirectWith(reply, redirectUri, {

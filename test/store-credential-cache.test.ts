@@ -79,15 +79,17 @@ t.test('a hot role is refreshed in the background and never waits', async (t) =>
   t.teardown(() => cache.close());
   await cache.get(key);
   let waited = 0;
+  let minLeft = Infinity;
   // One request every 10 s for 3 simulated hours.
   for (let s = 10; s <= 3 * 3600; s += 10) {
     await clock.advance(10_000);
     const before = up.calls();
     const c = await cache.get(key);
     if (up.calls() !== before) waited++;
-    t.ok(c.expiration - clock.now() > REFRESH_WINDOW_MS || t.fail('served inside the window'));
+    minLeft = Math.min(minLeft, c.expiration - clock.now());
   }
   t.equal(waited, 0, 'no request triggered an upstream call itself');
+  t.ok(minLeft > REFRESH_WINDOW_MS, `least time left served: ${minLeft / MIN} min`);
   // 45 min servable, refreshed 5 min early: one call per 40 min.
   t.equal(up.calls(), 1 + Math.floor((3 * 60) / 40), `upstream calls: ${up.calls()}`);
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { adminRequest, ADMIN_ROUTES } from '../src/cli/admin-client.js';
+import { socketPath } from '../src/paths.js';
 import { fetchHealth } from '../src/cli/service/health.js';
 import { cliPath, packageRoot, resolveInputs } from '../src/cli/service/locations.js';
 import { execStartArgv, unitEnvironment } from '../src/cli/service/parse-unit.js';
@@ -87,7 +88,8 @@ t.test('the unit\'s ExecStart line, run with the unit\'s environment, serves /he
     throw new Error(`${err.message}; stderr: ${stderr.slice(0, 500)}`);
   });
   t.equal(ready.port, port, 'listens on the port the unit pins');
-  t.equal(ready.socket, join(xdgRuntime, 'sso-agent', 'agent.sock'), 'socket in %t/sso-agent, where the CLI looks');
+  t.equal(ready.socket, join(xdgRuntime, 'sso-agent', 'agent.sock'), 'socket in %t/sso-agent');
+  t.equal(ready.socket, socketPath({ HOME: home, XDG_RUNTIME_DIR: xdgRuntime }), 'which is where the CLI in a login shell looks');
 
   const health = await fetchHealth(port);
   t.equal(health.ok, true, `GET /health answers 200 with a status (${JSON.stringify(health)})`);

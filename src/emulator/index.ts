@@ -44,26 +44,26 @@ export const DEFAULT_START_URL = 'https://d-9067230519.awsapps.com/start';
 export const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_SESSION_S = 8 * 3600;
 
-function positive(name: string, v: number | undefined, fallback: number, min = 0): number {
+function numberOption(name: string, v: number | undefined, fallback: number, min = 0): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new RangeError(`emulator option ${name} must be a number >= ${min}, not ${String(v)}`);
   return v;
 }
 
 export function resolveConfig(opts: EmulatorOptions): { config: EmulatorConfig; accounts: number; rolesPerAccount: number } {
-  const accounts = positive('accounts', opts.accounts, 3);
-  const rolesPerAccount = positive('rolesPerAccount', opts.rolesPerAccount, 2);
+  const accounts = numberOption('accounts', opts.accounts, 3);
+  const rolesPerAccount = numberOption('rolesPerAccount', opts.rolesPerAccount, 2);
   if (!Number.isInteger(accounts) || !Number.isInteger(rolesPerAccount)) throw new RangeError('emulator options accounts and rolesPerAccount must be whole numbers');
   return {
     accounts,
     rolesPerAccount,
     config: {
       autoApprove: opts.autoApprove ?? false,
-      tokenTtl: opts.tokenTtl === undefined ? undefined : positive('tokenTtl', opts.tokenTtl, 0, 1),
-      refreshTokenTtl: positive('refreshTokenTtl', opts.refreshTokenTtl, DEFAULT_SESSION_S, 1),
-      credentialsTtl: positive('credentialsTtl', opts.credentialsTtl, 3600, 1),
-      deviceInterval: positive('deviceInterval', opts.deviceInterval, 1),
-      deviceExpiresIn: positive('deviceExpiresIn', opts.deviceExpiresIn, 600, 1),
+      tokenTtl: opts.tokenTtl === undefined ? undefined : numberOption('tokenTtl', opts.tokenTtl, 0, 1),
+      refreshTokenTtl: numberOption('refreshTokenTtl', opts.refreshTokenTtl, DEFAULT_SESSION_S, 1),
+      credentialsTtl: numberOption('credentialsTtl', opts.credentialsTtl, 3600, 1),
+      deviceInterval: numberOption('deviceInterval', opts.deviceInterval, 1),
+      deviceExpiresIn: numberOption('deviceExpiresIn', opts.deviceExpiresIn, 600, 1),
       startUrl: opts.startUrl ?? DEFAULT_START_URL,
       region: opts.region ?? DEFAULT_REGION,
       user: 'jordan.lee@example.com',
@@ -76,9 +76,9 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
   const { config, accounts, rolesPerAccount } = resolveConfig(opts);
   const faults = new Faults(
     {
-      latencyMs: positive('latencyMs', opts.latencyMs, 0),
-      rateLimit: positive('rateLimit', opts.rateLimit, 0),
-      failRate: positive('failRate', opts.failRate, 0),
+      latencyMs: numberOption('latencyMs', opts.latencyMs, 0),
+      rateLimit: numberOption('rateLimit', opts.rateLimit, 0),
+      failRate: numberOption('failRate', opts.failRate, 0),
     },
     config.now,
     opts.random ?? Math.random,
@@ -119,7 +119,6 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     return reply.code(status).send({ message: err.message ?? 'error' });
   });
-  app.decorate('emulator', { startUrl: config.startUrl, region: config.region });
   return app;
 }
 

@@ -222,3 +222,25 @@ t.test('/authorize validation', async (t) => {
     t.equal(loc.searchParams.get('state'), 'sx');
   }
 });
+
+t.test('pages escape what clients registered', async (t) => {
+  const em = await startEmulator();
+  const oidc = new SSOOIDCClient({ region: em.region, endpoint: em.url, maxAttempts: 1 });
+  t.teardown(async () => {
+    oidc.destroy();
+    await em.close();
+  });
+  const reg = await oidc.send(
+    new RegisterClientCommand({
+      clientName: '<script>alert(1)</script>',
+      clientType: 'public',
+      grantTypes: ['authorization_code'],
+      redirectUris: ['http://127.0.0.1/oauth/callback'],
+    }),
+  );
+  const html = await (await fetch(authorizeUrl(em, { clientId: reg.clientId!, redirectUri: 'http://127.0.0.1:9/oauth/callback', challenge: pkcePair().challenge }))).text();
+  t.notMatch(html, '<script>');
+  t.match(html, '&lt;script&gt;');
+  const device = await (await fetch(`${em.url}/device?user_code=${encodeURIComponent('"><b>x')}`)).text();
+  t.notMatch(device, '"><b>x');
+});

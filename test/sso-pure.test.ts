@@ -153,6 +153,13 @@ t.test('adaptive pacer: unlimited until throttled, then paced, then climbing bac
   t.ok(slept.length > 0 && slept.every((ms) => ms > 0), 'requests were spaced');
 });
 
+t.test('adaptive pacer: throttled before any success starts at the fallback rate', async (t) => {
+  const { FALLBACK_RATE } = await import('../src/sso/pacer.js');
+  const p = new AdaptivePacer({ now: () => 0, sleep: async () => {} });
+  p.onThrottle();
+  t.equal(p.currentRate(), FALLBACK_RATE);
+});
+
 t.test('catalog resolves profile names, ACCOUNT:ROLE and ARNs; prefixes names when sessions multiply', async (t) => {
   const names = ['work'];
   const c = new Catalog(() => names);

@@ -3,6 +3,9 @@
  * at what got through in the last second, drops by 30 % on each throttling episode and climbs
  * back by about one request per second per second (AIMD, as TCP and the SDKs' adaptive mode do).
  */
+/** Requests per second after a throttle with no recent success to measure from. */
+export const FALLBACK_RATE = 10;
+
 export interface PacerOptions {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -53,7 +56,9 @@ export class AdaptivePacer {
     this.lastDecrease = now;
     if (this.rate === undefined) {
       const recent = this.successes.filter((t) => t >= now - 1000).length;
-      this.rate = Math.max(this.minRate, recent * 0.9);
+      // Throttled before anything got through (someone else is using the quota): start where the
+      // published mitigations for IAM Identity Center do, not at the floor.
+      this.rate = Math.max(this.minRate, recent > 0 ? recent * 0.9 : FALLBACK_RATE);
     } else {
       this.rate = Math.max(this.minRate, this.rate * 0.7);
     }

@@ -150,3 +150,19 @@ t.test('without a refresh token the session turns expiring in its last 15 min, t
   await t.rejects(core.sync('work'), { code: 'LoginRequired', message: /has expired: run `sso-agent login --session work`/ });
   t.equal(seen.length, 1, 'one CreateToken (the login), never a retry');
 });
+
+t.test('an access token that ran out while refreshes failed is refreshed on the next request', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  const profile = h.core.listProfiles()[0]!.profile;
+  await h.control('faults', { failNext: { CreateToken: { count: 1000, status: 500 } } });
+  await clock.advance(61 * MIN); // every background refresh fails; the token runs out
+  t.equal(h.core.listSessions()[0]!.state, 'login-needed', 'shown as needing attention');
+  await t.rejects(h.core.getCredentials(profile), { code: 'UpstreamError' }, 'while IAM Identity Center fails, said as upstream trouble');
+  await h.control('faults', { failNext: { CreateToken: { count: 0, status: 500 } } });
+  const c = await h.core.getCredentials(profile);
+  t.ok(c.accessKeyId, 'refreshed on demand, then served');
+  t.equal(h.core.listSessions()[0]!.state, 'active');
+});

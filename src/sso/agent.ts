@@ -244,10 +244,27 @@ class SsoAgentCore implements AgentCore {
     throw new LoginRequiredError(name);
   }
 
+  /**
+   * Like usableToken, but an access token that ran out while its refresh token is still good (a
+   * laptop that slept through the refresh timer, a refresh that failed for a while) is refreshed now.
+   */
+  private async currentToken(rt: SessionRuntime): Promise<Token> {
+    const token = rt.token;
+    if (token?.refreshToken && token.expiresAt <= this.clock.now()) {
+      try {
+        await this.refresh(rt);
+      } catch (err) {
+        // Rejected: usableToken below names the fix. Anything else is upstream trouble, said as such.
+        if (!(err instanceof LoginRequiredError)) throw err;
+      }
+    }
+    return this.usableToken(rt);
+  }
+
   private async fetchCredentials(key: CredentialKey): Promise<RoleCredentials> {
     const rt = this.runtime(key.session);
     const attempt = async (): Promise<RoleCredentials> => {
-      const token = this.usableToken(rt);
+      const token = await this.currentToken(rt);
       const out = await this.clientsOf(rt).portal.send(new GetRoleCredentialsCommand({
         accessToken: token.accessToken, accountId: key.accountId, roleName: key.roleName,
       }));
@@ -717,7 +734,7 @@ class SsoAgentCore implements AgentCore {
 
   private async doSync(rt: SessionRuntime): Promise<SyncSummary> {
     const name = rt.config.name;
-    const token = this.usableToken(rt);
+    const token = await this.currentToken(rt);
     const started = this.policy.monotonicNow();
     const before = this.catalog.rolesOf(name);
     let listing;

@@ -309,10 +309,12 @@ class SsoAgentCore implements AgentCore {
       const prompt = await rt.login.prompt;
       return { ...prompt, joined: true };
     }
+    // Nothing below may await before rt.login is set: a concurrent request must find it and join.
+    let scopesChanged = false;
     if (req.scopes?.length && req.scopes.join(' ') !== rt.config.scopes.join(' ')) {
       rt.config = { ...rt.config, scopes: [...req.scopes] };
       rt.registrations = {};
-      if (rt.config.source === 'agent-settings') await this.saveSettings();
+      scopesChanged = rt.config.source === 'agent-settings';
     }
     let resolve!: (s: SyncSummary) => void;
     let reject!: (e: unknown) => void;
@@ -323,6 +325,9 @@ class SsoAgentCore implements AgentCore {
     rt.login = login;
     rt.lastLoginError = undefined;
     login.prompt = req.flow === 'device' ? this.beginDevice(rt, login) : this.beginPkce(rt, login);
+    if (scopesChanged) {
+      this.saveSettings().catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not save the agent settings'));
+    }
     try {
       const prompt = await login.prompt;
       this.log.info({ session: rt.config.name, flow: req.flow }, 'login started');

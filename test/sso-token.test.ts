@@ -166,3 +166,15 @@ t.test('an access token that ran out while refreshes failed is refreshed on the 
   t.ok(c.accessKeyId, 'refreshed on demand, then served');
   t.equal(h.core.listSessions()[0]!.state, 'active');
 });
+
+t.test('close() stops every timer the core started', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  await h.core.getCredentials(h.core.listProfiles()[0]!.profile);
+  const labels = clock.pending().map((p) => p.label).sort();
+  t.same(labels, ['credential-refresh', 'sync-interval', 'token-refresh'], 'refresh, sync and credential timers while running');
+  await h.core.close();
+  t.same(clock.pending(), [], 'none left after close');
+});

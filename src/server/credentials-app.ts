@@ -7,7 +7,7 @@ import {
 import type { AgentCore, OAuthCallbackQuery, SessionState } from '../store/types.js';
 import { checkHost } from './check-host.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
-import { verifyProfileToken } from './profile-token.js';
+import { profileTokenVerifier, verifyProfileToken } from './profile-token.js';
 import { toContainerCredentials } from './to-container-credentials.js';
 import { callbackPage } from './callback-page.js';
 
@@ -50,6 +50,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const verify = profileTokenVerifier(keys.agentKey);
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
@@ -78,7 +79,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     }
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  // Registered only when debug is on: the hot path should not build log objects nobody writes.
+  if (logger.isLevelEnabled('debug')) app.addHook('onResponse', async (req, reply) => {
     logger.debug({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -98,7 +100,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       }
       throw err;
     }
-    if (!verifyProfileToken(keys.agentKey, profile, presented)) throw new AccessDeniedError(ref);
+    if (!verify(profile, presented)) throw new AccessDeniedError(ref);
     const creds = await core.getCredentials(profile);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(Buffer.from(JSON.stringify(toContainerCredentials(creds))));

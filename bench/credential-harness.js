@@ -1,0 +1,64 @@
+// Shared by bench/credential-*.mjs (a .js file so bench/run.mjs does not run it as a benchmark):
+// the emulator in this process, the agent as its own process (`node dist/cli/main.js serve`) in a
+// private temp world, logged in with the auto-approved device flow.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const MAIN = join(ROOT, 'dist/cli/main.js');
+
+export async function startWorld() {
+  const { startEmulator } = await import(join(ROOT, 'dist/emulator/index.js'));
+  const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2 });
+  const home = mkdtempSync(join(tmpdir(), 'sso-agent-bench-'));
+  mkdirSync(join(home, 'xdg'), { mode: 0o700 });
+  writeFileSync(join(home, 'config'), '');
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('SSO_AGENT_')) env[k] = v;
+  Object.assign(env, {
+    HOME: home, XDG_RUNTIME_DIR: join(home, 'xdg'), AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), SSO_AGENT_SETTINGS: join(home, 'settings.json'),
+    SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'), AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const agent = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    agent.stdout.on('data', (c) => {
+      buf += c;
+      const m = /"msg":"listening"/.test(buf) ? /"port":(\d+)/.exec(buf) : null;
+      if (m) resolve(Number(m[1]));
+    });
+    agent.once('exit', (code) => reject(new Error(`agent exited ${code}`)));
+  });
+  // Async on purpose: the emulator answers from this process, so a blocking spawnSync would deadlock.
+  const cli = (args) => new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => { stdout += d; });
+    c.stderr.on('data', (d) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  const login = await cli(['login', '--session', 'bench', '--start-url', em.startUrl, '--region', em.region, '--device-code', '--no-browser']);
+  if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
+  const profiles = JSON.parse((await cli(['ls', '--json'])).stdout);
+  const profile = profiles[0].profile;
+  const vars = JSON.parse((await cli(['env', profile, '--format', 'json'])).stdout);
+  return {
+    em, env, port, profile, cli,
+    uri: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+    token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+    async stats() { return (await (await fetch(`${em.url}/_emulator/stats`)).json()).calls; },
+    async close() {
+      agent.kill('SIGTERM');
+      await new Promise((r) => agent.once('exit', r));
+      await em.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

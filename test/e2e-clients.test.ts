@@ -161,3 +161,21 @@ t.test('the agent refuses a web page and a rebinding attack on the real socket',
     .catch(() => undefined);
   if (rebind) t.equal(rebind.stdout, '403', 'a foreign Host header is refused');
 });
+
+t.test('after logout, SDKs show the fix: log in again', async (t) => {
+  const env = await containerEnv(a);
+  const out = await runCli(world, ['logout', '--session', 'e2e']);
+  t.equal(out.code, 0, out.stderr);
+  const r = await run('python3', ['-c', BOTOCORE, em.url, em.region], env);
+  t.not(r.code, 0);
+  t.match(r.stderr, /409/);
+  t.match(r.stderr, /sso-agent login --session e2e/, 'botocore shows our message with the command to run');
+  await withEnv(env, async () => {
+    const err = await fromHttp({ maxRetries: 0 })().then(() => undefined, (e: unknown) => e as { Code?: string; Message?: string });
+    t.equal(err?.Code, 'LoginRequired');
+    t.match(err?.Message, /sso-agent login --session e2e/);
+  });
+  const cp = await runCli(world, ['credential-process', a.profile]);
+  t.equal(cp.code, 1);
+  t.match(cp.stderr, /sso-agent login --session e2e/);
+});

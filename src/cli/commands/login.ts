@@ -61,8 +61,10 @@ export const command: Command = async (argv) => {
   if (!values['no-browser'] && browser.canOpen) {
     try {
       const { default: open } = await import('open');
-      await open(prompt.url, { wait: false });
-      err.write('A browser window was opened.\n');
+      const child = await open(prompt.url, { wait: false });
+      // A launcher that fails after spawning must not crash the wait below: the URL is printed anyway.
+      child.once('error', () => err.write('Could not open a browser; open the URL yourself.\n'));
+      err.write('Opening a browser window.\n');
     } catch {
       err.write('Could not open a browser; open the URL yourself.\n');
     }

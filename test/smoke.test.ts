@@ -1,3 +1,0 @@
-import t from 'tap';
-import { VERSION } from '../src/version.js';
-t.match(VERSION, /^\d+\.\d+\.\d+/);

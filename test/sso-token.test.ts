@@ -178,3 +178,21 @@ t.test('close() stops every timer the core started', async (t) => {
   await h.core.close();
   t.same(clock.pending(), [], 'none left after close');
 });
+
+t.test('a sync whose token the portal rejects refreshes once and finishes, instead of asking for a login', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  await loginWith(h, clock);
+  // The access token dies server-side while the agent still believes it has an hour left.
+  await h.control('expire', { what: 'accessTokens' });
+  const before = await h.stats();
+  const [summary] = await h.core.sync('work');
+  t.ok(summary && summary.roles > 0, 'the sync completed with the catalog');
+  const after = await h.stats();
+  t.equal((after.CreateToken ?? 0) - (before.CreateToken ?? 0), 1, 'exactly one refresh');
+  t.equal(h.core.listSessions()[0]!.state, 'active', 'still logged in');
+  const profile = h.core.listProfiles()[0]!.profile;
+  const creds = await h.core.getCredentials(profile);
+  t.match(creds.accessKeyId, /^ASIA/, 'credentials still served with the refreshed token');
+});

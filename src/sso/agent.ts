@@ -739,20 +739,30 @@ class SsoAgentCore implements AgentCore {
 
   private async doSync(rt: SessionRuntime): Promise<SyncSummary> {
     const name = rt.config.name;
-    const token = await this.currentToken(rt);
+    let token = await this.currentToken(rt);
     const started = this.policy.monotonicNow();
     const before = this.catalog.rolesOf(name);
+    const list = (accessToken: string) => listOrganisation({
+      client: this.clientsOf(rt).portalSync,
+      accessToken,
+      policy: this.policy,
+      random: this.random,
+      logger: this.log,
+      previous: this.catalog.accounts(name),
+      ...(this.opts.syncConcurrency ? { concurrency: this.opts.syncConcurrency } : {}),
+    });
     let listing;
     try {
-      listing = await listOrganisation({
-        client: this.clientsOf(rt).portalSync,
-        accessToken: token.accessToken,
-        policy: this.policy,
-        random: this.random,
-        logger: this.log,
-        previous: this.catalog.accounts(name),
-        ...(this.opts.syncConcurrency ? { concurrency: this.opts.syncConcurrency } : {}),
-      });
+      try {
+        listing = await list(token.accessToken);
+      } catch (err) {
+        // The portal no longer takes a token we thought good (revoked, or expired early): as for
+        // credentials, one refresh and one retry before a person is asked to log in again.
+        if (!isTokenRejected(err) || !token.refreshToken || rt.token !== token) throw err;
+        await this.refresh(rt);
+        token = this.usableToken(rt);
+        listing = await list(token.accessToken);
+      }
     } catch (err) {
       if (isTokenRejected(err) && rt.token === token) {
         this.loseToken(rt, 'has an expired or revoked token');

@@ -3,7 +3,7 @@
  * replaced by small simulations behind the injected command runner: every call is captured.
  */
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceCommand } from '../src/cli/commands/service.js';
@@ -12,14 +12,7 @@ import type { CommandRunner, RunResult } from '../src/cli/service/runner.js';
 import { packageRoot } from '../src/cli/service/locations.js';
 import { parseUnit, unitValues } from '../src/cli/service/parse-unit.js';
 
-/** Temp dirs for this file, removed when it ends. */
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(prefix);
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const UID = 501;
 const LABEL = 'io.github.aws-sso-agent';

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,14 +20,7 @@ import { serviceStatus, type ServiceDeps } from '../src/cli/service/run-service.
 import { startEmulator } from '../src/emulator/index.js';
 import type { CatalogRole, LoginPrompt, SyncSummary } from '../src/store/types.js';
 
-/** Temp dirs for this file, removed when it ends. */
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(prefix);
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const root = packageRoot();
 

@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderUnit } from '../src/cli/service/render-unit.js';
@@ -13,14 +13,7 @@ import { execStartArgv, parseUnit, unitEnvironment, unitValues } from '../src/cl
 import type { ServiceInputs } from '../src/cli/service/inputs.js';
 import { packageRoot } from '../src/cli/service/locations.js';
 
-/** Temp dirs for this file, removed when it ends. */
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(prefix);
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const root = packageRoot();
 const unitTemplate = readFileSync(join(root, 'systemd', 'sso-agent.service'), 'utf8');

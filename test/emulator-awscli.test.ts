@@ -49,7 +49,7 @@ t.teardown(async () => {
 
 function aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn('aws', [...args, '--endpoint-url', ready.url, '--output', 'json'], { env: { ...baseEnv, ...env } });
+    const p = spawn('aws', [...args, `--endpoint-url=${ready.url}`, '--output', 'json'], { env: { ...baseEnv, ...env } });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -75,12 +75,12 @@ t.test('aws sso-oidc + aws sso + aws sts against the emulator process', async (t
   t.type(reg.clientSecretExpiresAt, 'number');
   const dev = await awsJson([
     'sso-oidc', 'start-device-authorization',
-    '--client-id', reg.clientId, '--client-secret', reg.clientSecret, '--start-url', ready.startUrl,
+    `--client-id=${reg.clientId}`, `--client-secret=${reg.clientSecret}`, `--start-url=${ready.startUrl}`,
   ]);
   t.match(dev.userCode, /^[A-Z]{4}-[A-Z]{4}$/);
   const tokenArgs = [
-    'sso-oidc', 'create-token', '--client-id', reg.clientId, '--client-secret', reg.clientSecret,
-    '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--device-code', dev.deviceCode,
+    'sso-oidc', 'create-token', `--client-id=${reg.clientId}`, `--client-secret=${reg.clientSecret}`,
+    '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', `--device-code=${dev.deviceCode}`,
   ];
   const pending = await aws(tokenArgs);
   t.not(pending.code, 0);
@@ -96,17 +96,17 @@ t.test('aws sso-oidc + aws sso + aws sts against the emulator process', async (t
   t.equal(tok.expiresIn, 28800);
 
   await fetch(`${ready.url}/_emulator/stats/reset`, { method: 'POST' });
-  const accounts = await awsJson(['sso', 'list-accounts', '--access-token', tok.accessToken, '--page-size', '2']);
+  const accounts = await awsJson(['sso', 'list-accounts', `--access-token=${tok.accessToken}`, '--page-size', '2']);
   t.equal(accounts.accountList.length, 5, 'the CLI paginated through all 5 accounts');
   const stats = (await (await fetch(`${ready.url}/_emulator/stats`)).json()) as { calls: Record<string, number> };
   t.equal(stats.calls.ListAccounts, 3, 'in 3 pages of at most 2');
 
   const acct = accounts.accountList[1];
-  const roles = await awsJson(['sso', 'list-account-roles', '--access-token', tok.accessToken, '--account-id', acct.accountId]);
+  const roles = await awsJson(['sso', 'list-account-roles', `--access-token=${tok.accessToken}`, `--account-id=${acct.accountId}`]);
   t.equal(roles.roleList.length, 2);
   const roleName = roles.roleList[1].roleName as string;
   const creds = await awsJson([
-    'sso', 'get-role-credentials', '--access-token', tok.accessToken, '--account-id', acct.accountId, '--role-name', roleName,
+    'sso', 'get-role-credentials', `--access-token=${tok.accessToken}`, `--account-id=${acct.accountId}`, `--role-name=${roleName}`,
   ]);
   t.match(creds.roleCredentials.accessKeyId, /^ASIA/);
   t.ok(creds.roleCredentials.expiration > Date.now() + 3500_000, 'expiration in epoch ms');
@@ -128,9 +128,9 @@ t.test('aws sso-oidc + aws sso + aws sts against the emulator process', async (t
   t.match(unauth.err, /UnauthorizedException/);
   t.match(unauth.err, /Session token not found or invalid/);
 
-  const out = await aws(['sso', 'logout', '--access-token', tok.accessToken]);
+  const out = await aws(['sso', 'logout', `--access-token=${tok.accessToken}`]);
   t.equal(out.code, 0, out.err);
-  t.match((await aws(['sso', 'list-accounts', '--access-token', tok.accessToken])).err, /UnauthorizedException/);
+  t.match((await aws(['sso', 'list-accounts', `--access-token=${tok.accessToken}`])).err, /UnauthorizedException/);
 });
 
 t.test('SIGTERM: the emulator exits 0', async (t) => {

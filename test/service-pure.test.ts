@@ -7,7 +7,7 @@ import { execStartArgv, expandSpecifiers, parseUnit, splitUnitWords, unitEnviron
 import { parseLaunchctlPrint } from '../src/cli/service/parse-launchctl-print.js';
 import { renderTemplate } from '../src/cli/service/render-template.js';
 import { checkInputs, type ServiceInputs } from '../src/cli/service/inputs.js';
-import { awsConfigFile, plistPath, unitPath } from '../src/cli/service/locations.js';
+import { plistPath, resolveInputs, unitPath } from '../src/cli/service/locations.js';
 import { planLaunchdInstall, planLaunchdUninstall, planSystemdInstall, planSystemdUninstall } from '../src/cli/service/plan.js';
 import { describePlan } from '../src/cli/service/execute-plan.js';
 
@@ -137,9 +137,10 @@ t.test('locations follow XDG and the SDK rules', async (t) => {
   t.equal(unitPath({ HOME: '/h', XDG_CONFIG_HOME: '/x' }), '/x/systemd/user/sso-agent.service');
   t.equal(unitPath({ HOME: '/h', XDG_CONFIG_HOME: 'relative' }), '/h/.config/systemd/user/sso-agent.service', 'XDG spec: relative values are ignored');
   t.equal(plistPath({ HOME: '/Users/u' }), '/Users/u/Library/LaunchAgents/io.github.aws-sso-agent.plist');
+  // The same file `sso-agent config` writes (configFilePath, tested in config-pure).
+  const awsConfigFile = (env: NodeJS.ProcessEnv) => resolveInputs(env, { node: '/n', root: '/r', port: 1 }).awsConfigFile;
   t.equal(awsConfigFile({ HOME: '/h' }), '/h/.aws/config');
   t.equal(awsConfigFile({ HOME: '/h', AWS_CONFIG_FILE: '~/alt/config' }), '/h/alt/config');
-  t.equal(awsConfigFile({ HOME: '/h', AWS_CONFIG_FILE: 'rel/config' }, '/cwd'), '/cwd/rel/config');
 });
 
 t.test('plans: install/uninstall for both managers', async (t) => {

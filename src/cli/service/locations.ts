@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runtimeDir, settingsFile } from '../../paths.js';
+import { configFilePath } from '../aws-config/config-path.js';
 import type { ServiceInputs } from './inputs.js';
 
 /** Where the service's files go on each platform: the standard per-user locations. */
@@ -40,21 +41,14 @@ export function cliPath(root: string): string {
   return join(root, 'dist', 'cli', 'main.js');
 }
 
-/** The AWS config file the agent reads, as the SDKs resolve it (`~/` expanded, relative to cwd). */
-export function awsConfigFile(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  const f = env.AWS_CONFIG_FILE;
-  if (!f) return join(homeDir(env), '.aws', 'config');
-  if (f === '~' || f.startsWith('~/')) return join(homeDir(env), f.slice(1));
-  return resolve(cwd, f);
-}
-
 export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number }): ServiceInputs {
   return {
     node: o.node,
     cli: cliPath(o.root),
     port: o.port,
     settingsFile: resolve(settingsFile({ ...env, HOME: homeDir(env) })),
-    awsConfigFile: awsConfigFile(env),
+    // The file `sso-agent config` writes, so the service's agent reads the same one.
+    awsConfigFile: configFilePath(undefined, env),
     runtimeDir: resolve(runtimeDir(env)),
     logFile: launchdLogFile(env),
     label: LAUNCHD_LABEL,

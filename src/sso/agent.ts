@@ -17,6 +17,7 @@ import { catalogDiff, describeDiff } from './catalog-diff.js';
 import { authorizeBase, createClientFactory, type AwsClientFactory } from './clients.js';
 import { cryptoRandom, sleep, systemClock, type Clock, type Random, type TimerHandle } from './clock.js';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from './pkce.js';
+import { roleArn } from './profile-name.js';
 import { classifyError, nextDelay, retryPolicy, type RetryPolicy } from './retry-policy.js';
 import {
   DEFAULT_SCOPES, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseStartUrl,
@@ -278,7 +279,7 @@ class SsoAgentCore implements AgentCore {
         sessionToken: c.sessionToken,
         expiration: c.expiration,
         accountId: key.accountId,
-        roleArn: this.catalog.resolve(`${key.accountId}:${key.roleName}`)?.roleArn ?? `arn:aws:iam::${key.accountId}:role/${key.roleName}`,
+        roleArn: roleArn(key.accountId, key.roleName),
       };
     };
     const what = `getting credentials for ${key.accountId}:${key.roleName}`;

@@ -2,12 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AccessDeniedError, ForbiddenRequestError, MethodNotAllowedError,
-  MissingAuthorizationError, ProfileNotFoundError, UriTooLongError, isAgentError,
+  MissingAuthorizationError, UriTooLongError, isAgentError,
 } from '../errors.js';
 import type { AgentCore, OAuthCallbackQuery, SessionState } from '../store/types.js';
 import { checkHost } from './check-host.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
-import { profileTokenVerifier, verifyProfileToken } from './profile-token.js';
+import { verifyProfileToken } from './profile-token.js';
 import { toContainerCredentials } from './to-container-credentials.js';
 import { callbackPage } from './callback-page.js';
 
@@ -50,7 +50,6 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
-  const verify = profileTokenVerifier(keys.agentKey);
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
@@ -94,13 +93,13 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     } catch (err) {
       // Only a caller holding a valid token for this very name learns that the profile is gone;
       // anyone else gets the same 403 as for an existing profile, so names cannot be probed.
-      if (err instanceof ProfileNotFoundError || (isAgentError(err) && err.code === 'ProfileNotFound')) {
+      if (isAgentError(err) && err.code === 'ProfileNotFound') {
         if (verifyProfileToken(keys.agentKey, ref, presented)) throw err;
         throw new AccessDeniedError(ref);
       }
       throw err;
     }
-    if (!verify(profile, presented)) throw new AccessDeniedError(ref);
+    if (!verifyProfileToken(keys.agentKey, profile, presented)) throw new AccessDeniedError(ref);
     const creds = await core.getCredentials(profile);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(Buffer.from(JSON.stringify(toContainerCredentials(creds))));

@@ -20,21 +20,3 @@ export function verifyProfileToken(key: Buffer, profile: string, presented: stri
   const given = createHash('sha256').update(presented, 'utf8').digest();
   return timingSafeEqual(expected, given);
 }
-
-/**
- * The same check with the expected digest remembered per profile: the hot credential route then
- * hashes only what the caller sent. Owned by one app instance (no module state); callers pass
- * only canonical profile names from the catalog, so the map stays as small as the catalog.
- */
-export function profileTokenVerifier(key: Buffer): (profile: string, presented: string | undefined) => boolean {
-  const expected = new Map<string, Buffer>();
-  return (profile, presented) => {
-    if (presented === undefined) return false;
-    let want = expected.get(profile);
-    if (!want) {
-      want = createHash('sha256').update(profileToken(key, profile), 'utf8').digest();
-      expected.set(profile, want);
-    }
-    return timingSafeEqual(want, createHash('sha256').update(presented, 'utf8').digest());
-  };
-}

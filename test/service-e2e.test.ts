@@ -3,7 +3,7 @@
  * its Environment= lines set (and %t pointing at a temporary runtime dir), serves /health; and
  * `service status` finds it through the admin socket and checks /health for real.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,8 +32,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function waitForListening(child: ChildProcess, ms: number): Promise<{ port: number; socket: string }> {
-  return new Promise((resolve, reject) => {
+/**
+ * Starts the agent as `argv` with `env` and waits for its "listening" line; killed at teardown if
+ * still running. `exited` resolves with its exit code.
+ */
+async function startAgent(t: Test, argv: string[], env: NodeJS.ProcessEnv, ms = 15_000): Promise<{ child: ChildProcess; exited: Promise<number | null>; port: number; socket: string }> {
+  const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  const ready = await new Promise<{ port: number; socket: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening" log line within ${ms} ms`)), ms);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the agent exited with ${code} before listening`)); });
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -47,7 +56,10 @@ function waitForListening(child: ChildProcess, ms: number): Promise<{ port: numb
         // not a JSON log line
       }
     });
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; stderr: ${stderr.slice(0, 800)}`);
   });
+  return { child, exited, ...ready };
 }
 
 t.test('the unit\'s ExecStart line, run with the unit\'s environment, serves /health', async (t) => {
@@ -61,25 +73,14 @@ t.test('the unit\'s ExecStart line, run with the unit\'s environment, serves /he
   const env0: NodeJS.ProcessEnv = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
   const unit = renderUnit(readFileSync(join(root, 'systemd', 'sso-agent.service'), 'utf8'), resolveInputs(env0, { node: process.execPath, root, port }));
   const spec = { t: xdgRuntime, h: home };
-  const [cmd, ...args] = execStartArgv(unit, spec);
-  t.equal(cmd, process.execPath);
-  t.same(args, [cliPath(root), 'serve']);
+  const argv = execStartArgv(unit, spec);
+  t.same(argv, [process.execPath, cliPath(root), 'serve']);
   const unitEnv = unitEnvironment(unit, spec);
 
   // A user manager's environment: HOME, PATH, XDG_RUNTIME_DIR, and what the unit adds; nothing
   // from this test process that could make it pass by accident (no SSO_AGENT_SOCK, no endpoints).
-  const child = spawn(cmd as string, args, {
-    env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', XDG_RUNTIME_DIR: xdgRuntime, ...unitEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-
-  const ready = await waitForListening(child, 15_000).catch((err: Error) => {
-    throw new Error(`${err.message}; stderr: ${stderr.slice(0, 500)}`);
-  });
+  const ready = await startAgent(t, argv, { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', XDG_RUNTIME_DIR: xdgRuntime, ...unitEnv });
+  const { child, exited } = ready;
   t.equal(ready.port, port, 'listens on the port the unit pins');
   t.equal(ready.socket, join(xdgRuntime, 'sso-agent', 'agent.sock'), 'socket in %t/sso-agent');
   t.equal(ready.socket, socketPath({ HOME: home, XDG_RUNTIME_DIR: xdgRuntime }), 'which is where the CLI in a login shell looks');
@@ -153,22 +154,12 @@ t.test('inside the unit\'s read-only file system the agent logs in, saves its se
 
   const unit = renderUnit(readFileSync(join(root, 'systemd', 'sso-agent.service'), 'utf8'), inputs);
   const spec = { t: xdgRuntime, h: home };
-  const argv = sandboxed(rt, sd, execStartArgv(unit, spec));
-  const child = spawn(argv[0] as string, argv.slice(1), {
-    env: {
-      HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', XDG_RUNTIME_DIR: xdgRuntime, ...unitEnvironment(unit, spec),
-      // What a drop-in would add to point the agent at the emulator instead of AWS.
-      AWS_ENDPOINT_URL_SSO_OIDC: emu.url, AWS_ENDPOINT_URL_SSO: emu.url,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const ready = await startAgent(t, sandboxed(rt, sd, execStartArgv(unit, spec)), {
+    HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', XDG_RUNTIME_DIR: xdgRuntime, ...unitEnvironment(unit, spec),
+    // What a drop-in would add to point the agent at the emulator instead of AWS.
+    AWS_ENDPOINT_URL_SSO_OIDC: emu.url, AWS_ENDPOINT_URL_SSO: emu.url,
   });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  const ready = await waitForListening(child, 15_000).catch((err: Error) => {
-    throw new Error(`${err.message}; stderr: ${stderr.slice(0, 800)}`);
-  });
+  const { child, exited } = ready;
   t.equal(ready.port, port);
 
   const socket = ready.socket;

@@ -3,19 +3,19 @@
 // role credentials, STS with those credentials, and an error as the CLI reports it.
 import t from 'tap';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { MAIN as main, run, type CliRun } from './e2e-harness.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
-const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(main)) {
   t.fail('dist/cli/main.js is missing: run `npm run build` (npm test does it first)');
   process.exit();
 }
 
-const home = mkdtempSync(join(tmpdir(), 'emu-cli-'));
+const home = tempDir(join(tmpdir(), 'emu-cli-'));
 // CLI v1 would otherwise fetch any http(s):// argument (like --start-url) and pass its body instead.
 writeFileSync(join(home, 'config'), '[default]\ncli_follow_urlparam = false\n');
 writeFileSync(join(home, 'credentials'), '');
@@ -47,22 +47,14 @@ t.teardown(async () => {
   await exited;
 });
 
-function aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('aws', [...args, `--endpoint-url=${ready.url}`, '--output', 'json'], { env: { ...baseEnv, ...env } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out, err }));
-  });
+function aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return run('aws', [...args, `--endpoint-url=${ready.url}`, '--output', 'json'], { ...baseEnv, ...env });
 }
 
 async function awsJson(args: string[], env?: NodeJS.ProcessEnv): Promise<any> {
   const r = await aws(args, env);
-  if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.err}`);
-  return JSON.parse(r.out);
+  if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 t.match(ready.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the ready line names a loopback url');
@@ -84,7 +76,7 @@ t.test('aws sso-oidc + aws sso + aws sts against the emulator process', async (t
   ];
   const pending = await aws(tokenArgs);
   t.not(pending.code, 0);
-  t.match(pending.err, /AuthorizationPendingException/, 'the CLI names the modelled error');
+  t.match(pending.stderr, /AuthorizationPendingException/, 'the CLI names the modelled error');
   const approved = await fetch(`${ready.url}/_emulator/approve`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -121,16 +113,16 @@ t.test('aws sso-oidc + aws sso + aws sts against the emulator process', async (t
   t.ok(id.Arn.startsWith(`arn:aws:sts::${acct.accountId}:assumed-role/AWSReservedSSO_${roleName}_`), id.Arn);
   const bad = await aws(['sts', 'get-caller-identity'], { ...env, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) });
   t.not(bad.code, 0);
-  t.match(bad.err, /SignatureDoesNotMatch/);
+  t.match(bad.stderr, /SignatureDoesNotMatch/);
 
   const unauth = await aws(['sso', 'list-accounts', '--access-token', 'not-a-token']);
   t.not(unauth.code, 0);
-  t.match(unauth.err, /UnauthorizedException/);
-  t.match(unauth.err, /Session token not found or invalid/);
+  t.match(unauth.stderr, /UnauthorizedException/);
+  t.match(unauth.stderr, /Session token not found or invalid/);
 
   const out = await aws(['sso', 'logout', `--access-token=${tok.accessToken}`]);
-  t.equal(out.code, 0, out.err);
-  t.match((await aws(['sso', 'list-accounts', `--access-token=${tok.accessToken}`])).err, /UnauthorizedException/);
+  t.equal(out.code, 0, out.stderr);
+  t.match((await aws(['sso', 'list-accounts', `--access-token=${tok.accessToken}`])).stderr, /UnauthorizedException/);
 });
 
 t.test('SIGTERM: the emulator exits 0', async (t) => {

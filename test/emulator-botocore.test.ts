@@ -2,18 +2,19 @@
 // device flow, refresh, pagination, role credentials, STS signing, throttling and Logout, and
 // reports one JSON line per check. botocore is the arbiter: if it disagrees, the emulator is wrong.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
+import { run } from './e2e-harness.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const script = fileURLToPath(new URL('./py/emulator_botocore.py', import.meta.url));
 
 /** An environment where nothing on this machine (config files, AWS_* variables) can interfere. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'emu-py-'));
+  const home = tempDir(join(tmpdir(), 'emu-py-'));
   writeFileSync(join(home, 'config'), '');
   writeFileSync(join(home, 'credentials'), '');
   const env: NodeJS.ProcessEnv = {};
@@ -21,22 +22,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return { ...env, HOME: home, AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials') };
 }
 
-function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('python3', [script, ...args], { env: cleanEnv() });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const em = await startEmulator({ accounts: 5, rolesPerAccount: 2 });
 t.teardown(() => em.close());
 
-const { code, stdout, stderr } = await runPython([em.url, em.startUrl, em.region]);
+const { code, stdout, stderr } = await run('python3', [script, em.url, em.startUrl, em.region], cleanEnv());
 const lines = stdout
   .split('\n')
   .filter(Boolean)

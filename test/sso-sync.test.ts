@@ -1,5 +1,6 @@
 import t from 'tap';
 import { harness, deviceLogin } from './fixtures/sso/harness.js';
+import { waitUntil } from './fixtures/sso/wait-until.js';
 import { ManualClock } from '../src/sso/clock.js';
 
 interface OrgView { accounts: Array<{ accountId: string; accountName: string; roles: string[] }> }
@@ -100,7 +101,7 @@ t.test('syncs run one at a time per session, on demand, and every sync interval'
   t.equal((await h.stats()).ListAccounts, 2);
   t.equal((await clock.waitFor('sync-interval')).due - clock.now(), 3600_000);
   await clock.fireNext('sync-interval');
-  for (let i = 0; i < 200 && (await h.stats()).ListAccounts! < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  await waitUntil(async () => ((await h.stats()).ListAccounts ?? 0) >= 3, 'the periodic sync has listed accounts');
   t.equal((await h.stats()).ListAccounts, 3, 'periodic sync ran');
 });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import { harness, type Harness } from './fixtures/sso/harness.js';
+import { waitUntil } from './fixtures/sso/wait-until.js';
 import { ManualClock } from '../src/sso/clock.js';
 import { createAgentCore } from '../src/sso/agent.js';
 import type { AwsClientFactory } from '../src/sso/clients.js';
@@ -36,12 +37,12 @@ t.test('the access token is refreshed in the background before it expires; rotat
     t.ok(due < lastExpiry, `round ${round}: refresh scheduled ${(lastExpiry - due) / MIN} min before expiry`);
     await clock.fireNext('token-refresh');
     // the refresh and the sync that follows it run on real I/O
-    for (let i = 0; i < 200 && Date.parse(h.core.listSessions()[0]!.tokenExpiresAt!) === lastExpiry; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => Date.parse(h.core.listSessions()[0]!.tokenExpiresAt!) !== lastExpiry, 'a new token is held');
     const s = h.core.listSessions()[0]!;
     t.equal(s.state, 'active', 'never expired in between');
     t.ok(Date.parse(s.tokenExpiresAt!) > lastExpiry, 'a new token with a later expiry');
     lastExpiry = Date.parse(s.tokenExpiresAt!);
-    for (let i = 0; i < 200 && (await h.stats()).ListAccounts! < round + 1; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(async () => ((await h.stats()).ListAccounts ?? 0) >= round + 1, 'the sync after the refresh has listed accounts');
     t.equal((await h.stats()).ListAccounts, round + 1, 'a sync after the refresh');
   }
   // The emulator rotates refresh tokens and rejects a reused one: three refreshes in a row
@@ -58,7 +59,7 @@ t.test('a rejected refresh turns the session to login-needed, with no retry loop
   await loginWith(h, clock);
   await h.control('expire', { what: 'refreshTokens' });
   await clock.fireNext('token-refresh');
-  for (let i = 0; i < 200 && h.core.listSessions()[0]!.state !== 'login-needed'; i++) await new Promise((r) => setTimeout(r, 5));
+  await waitUntil(() => h.core.listSessions()[0]!.state === 'login-needed', 'the session needs a login');
   t.equal(h.core.listSessions()[0]!.state, 'login-needed');
   t.same(clock.pending().filter((p) => p.label === 'token-refresh'), [], 'no further refresh scheduled');
   const profile = h.core.listProfiles()[0]!.profile;
@@ -78,7 +79,7 @@ t.test('a transient refresh failure is retried later, not in a loop', async (t) 
   const retry = await clock.waitFor('token-refresh');
   t.ok(retry.due - clock.now() >= 30_000, 'waits at least 30 s before trying again');
   await clock.fireNext('token-refresh');
-  for (let i = 0; i < 200 && (await h.stats()).CreateToken! < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  await waitUntil(async () => ((await h.stats()).CreateToken ?? 0) >= 3, 'the retried refresh reached the emulator');
   await new Promise((r) => setTimeout(r, 20));
   t.equal(h.core.listSessions()[0]!.state, 'active');
   t.equal((await h.stats()).CreateToken, 3);

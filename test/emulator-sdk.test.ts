@@ -27,6 +27,7 @@ import {
   ListAccountRolesCommand,
   ListAccountsCommand,
   LogoutCommand,
+  type RoleCredentials,
   paginateListAccountRoles,
   paginateListAccounts,
   ResourceNotFoundException,
@@ -68,6 +69,23 @@ async function rejects<T>(p: Promise<unknown>, cls: abstract new (...args: any[]
     return err;
   }
   throw new Error(`expected ${cls.name}, but the call succeeded`);
+}
+
+interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+
+/** The SDK's role credentials as an STS client takes them. */
+function stsCreds(c: RoleCredentials | undefined): Required<Creds> {
+  return { accessKeyId: c!.accessKeyId!, secretAccessKey: c!.secretAccessKey!, sessionToken: c!.sessionToken! };
+}
+
+/** GetCallerIdentity signed by the real SDK signer with these credentials, one client per call. */
+async function callerIdentity(creds: Creds) {
+  const sts = new STSClient({ region: em.region, endpoint: em.url, maxAttempts: 1, credentials: creds });
+  try {
+    return await sts.send(new GetCallerIdentityCommand({}));
+  } finally {
+    sts.destroy();
+  }
 }
 
 async function register(scopes?: string[]) {
@@ -290,14 +308,7 @@ t.test('portal: pagination, credentials, typed fields', async (t) => {
   t.equal(c!.expiration, clock + 3600_000, 'expiration is epoch milliseconds');
 
   // Credentials that work against STS, signed by the real SDK signer, with a role-name carrying IAM punctuation.
-  const sts = new STSClient({
-    region: em.region,
-    endpoint: em.url,
-    maxAttempts: 1,
-    credentials: { accessKeyId: c!.accessKeyId!, secretAccessKey: c!.secretAccessKey!, sessionToken: c!.sessionToken! },
-  });
-  t.teardown(() => sts.destroy());
-  const id = await sts.send(new GetCallerIdentityCommand({}));
+  const id = await callerIdentity(stsCreds(c));
   t.equal(id.Account, accounts[1]!.accountId);
   t.match(id.Arn, new RegExp(`^arn:aws:sts::${accounts[1]!.accountId}:assumed-role/AWSReservedSSO_${roleName.replace(/[+.]/g, '\\$&')}_[0-9a-f]{16}/.+$`));
   t.match(id.UserId, /^AROA[A-Z0-9]{17}:/);
@@ -338,14 +349,7 @@ t.test('Logout ends the token; issued role credentials keep working', async (t) 
   t.equal(out.$metadata.httpStatusCode, 200);
   await rejects(sso.send(new ListAccountsCommand({ accessToken })), UnauthorizedException);
   await rejects(sso.send(new LogoutCommand({ accessToken })), UnauthorizedException);
-  const sts = new STSClient({
-    region: em.region,
-    endpoint: em.url,
-    maxAttempts: 1,
-    credentials: { accessKeyId: c!.accessKeyId!, secretAccessKey: c!.secretAccessKey!, sessionToken: c!.sessionToken! },
-  });
-  t.teardown(() => sts.destroy());
-  t.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, a.accountId);
+  t.equal((await callerIdentity(stsCreds(c))).Account, a.accountId);
 });
 
 t.test('STS: unknown key, bad signature, wrong token, expired credentials', async (t) => {
@@ -353,18 +357,10 @@ t.test('STS: unknown key, bad signature, wrong token, expired credentials', asyn
   const org = await control('org');
   const a = org.accounts[2];
   const { roleCredentials: c } = await sso.send(new GetRoleCredentialsCommand({ accessToken: tok.accessToken, accountId: a.accountId, roleName: a.roles[1] }));
-  const call = async (creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
-    const sts = new STSClient({ region: em.region, endpoint: em.url, maxAttempts: 1, credentials: creds });
-    try {
-      return await sts.send(new GetCallerIdentityCommand({}));
-    } finally {
-      sts.destroy();
-    }
-  };
-  const good = { accessKeyId: c!.accessKeyId!, secretAccessKey: c!.secretAccessKey!, sessionToken: c!.sessionToken! };
+  const good = stsCreds(c);
   const expectCode = async (creds: typeof good, code: string, status: number) => {
     try {
-      await call(creds);
+      await callerIdentity(creds);
       t.fail(`expected ${code}`);
     } catch (err: any) {
       t.equal(err.name, code);
@@ -374,7 +370,7 @@ t.test('STS: unknown key, bad signature, wrong token, expired credentials', asyn
   await expectCode({ ...good, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' }, 'InvalidClientTokenId', 403);
   await expectCode({ ...good, secretAccessKey: good.secretAccessKey.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')) }, 'SignatureDoesNotMatch', 403);
   await expectCode({ ...good, sessionToken: good.sessionToken + 'x' }, 'InvalidClientTokenId', 403);
-  t.equal((await call(good)).Account, a.accountId);
+  t.equal((await callerIdentity(good)).Account, a.accountId);
   await control('expire', { what: 'credentials' });
   await expectCode(good, 'ExpiredToken', 400);
 });

@@ -96,3 +96,10 @@ t.test('formatStatus and formatProfiles', async (t) => {
   t.match(ls, /^PROFILE\s+SESSION\s+ACCOUNT ID\s+ACCOUNT\s+ROLE$/m);
   t.match(ls, /^prod-admin\s+work\s+111111111111\s+prod\s+Admin \(stale\)$/m);
 });
+
+t.test('rejectPositionals', async (t) => {
+  const { rejectPositionals } = await import('../src/cli/args.js');
+  t.doesNotThrow(() => rejectPositionals('ls', []));
+  t.throws(() => rejectPositionals('ls', ['x', 'y']), { code: 'BadUsage', message: 'ls takes no arguments (got x); see `sso-agent ls --help`' });
+  t.throws(() => rejectPositionals('sync', ['work'], '--session'), { code: 'BadUsage', message: 'sync takes no arguments (got work); did you mean --session work?' });
+});

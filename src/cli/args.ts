@@ -26,6 +26,17 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   }
 }
 
+/**
+ * For commands that take only options: a stray word is a usage error. `flag` names the option the
+ * word was probably meant for (`login work` → "did you mean --session work?").
+ */
+export function rejectPositionals(command: string, positionals: string[], flag?: string): void {
+  const [first] = positionals;
+  if (first === undefined) return;
+  const hint = flag ? `did you mean ${flag} ${first}?` : `see \`sso-agent ${command} --help\``;
+  throw new UsageError(`${command} takes no arguments (got ${first}); ${hint}`);
+}
+
 /** Parses 8h / 30m / 45s / 1500ms / plain seconds into milliseconds. */
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());

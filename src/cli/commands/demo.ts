@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmulator } from '../../emulator/index.js';
-import { LoginFailedError, UsageError } from '../../errors.js';
+import { LoginFailedError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import type { EnvReply } from '../../server/admin-app.js';
 import { startDaemon } from '../../server/daemon.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { parseCommandArgs, parseIntFlag } from '../args.js';
+import { parseCommandArgs, rejectPositionals, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { formatEnv } from '../env-lines.js';
 
@@ -35,7 +35,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError('demo takes no arguments; see `sso-agent demo --help`');
+  rejectPositionals('demo', positionals);
   const port = parseIntFlag(values.port, '--port', 0, 65535) ?? 0;
   const accounts = parseIntFlag(values.accounts, '--accounts', 1, 500) ?? 3;
   const rolesPerAccount = parseIntFlag(values['roles-per-account'], '--roles-per-account', 1, 50) ?? 2;

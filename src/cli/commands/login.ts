@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
 import type { LoginPrompt, LoginRequest, SyncSummary } from '../../store/types.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, rejectPositionals } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';
 
@@ -36,7 +36,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`login takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  rejectPositionals('login', positionals, '--session');
   if ((values['start-url'] === undefined) !== (values.region === undefined)) {
     throw new UsageError('--start-url and --region go together: pass both to add a session');
   }

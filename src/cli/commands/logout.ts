@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
 import type { LogoutReply } from '../../server/admin-app.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: sso-agent logout [--session NAME | --all]
@@ -19,7 +19,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`logout takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  rejectPositionals('logout', positionals, '--session');
   if (values.all && values.session !== undefined) throw new UsageError('pass --session NAME or --all, not both');
   const body = values.all ? { all: true } : values.session !== undefined ? { session: values.session } : {};
   const reply = await adminRequest<LogoutReply>('POST', ADMIN_ROUTES.logout, body, { timeoutMs: 60_000 });

@@ -1,7 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
 import type { CatalogRole } from '../../store/types.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable } from '../table.js';
 
@@ -23,7 +22,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError('ls takes no arguments; see `sso-agent ls --help`');
+  rejectPositionals('ls', positionals);
   let roles = await adminRequest<CatalogRole[]>('GET', ADMIN_ROUTES.profiles);
   if (values.session !== undefined) roles = roles.filter((r) => r.session === values.session);
   process.stdout.write(values.json ? JSON.stringify(roles, null, 2) + '\n' : formatProfiles(roles));

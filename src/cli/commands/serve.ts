@@ -2,7 +2,7 @@ import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { startDaemon } from '../../server/daemon.js';
-import { parseCommandArgs, parseDuration, parseIntFlag } from '../args.js';
+import { parseCommandArgs, rejectPositionals, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
@@ -33,7 +33,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got ${positionals[0]}); see \`sso-agent serve --help\``);
+  rejectPositionals('serve', positionals);
   const port = parseIntFlag(values.port ?? process.env.SSO_AGENT_PORT, values.port !== undefined ? '--port' : 'SSO_AGENT_PORT', 0, 65535) ?? DEFAULT_PORT;
   const level = values['log-level'] ?? 'info';
   if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level takes one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`);

@@ -1,8 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
 import type { AgentInfo } from '../../server/admin-app.js';
 import type { SessionStatus } from '../../store/types.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
 
@@ -42,7 +41,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError('status takes no arguments; see `sso-agent status --help`');
+  rejectPositionals('status', positionals);
   const reply = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
   process.stdout.write(values.json ? JSON.stringify(reply, null, 2) + '\n' : formatStatus(reply, Date.now()));
   return 0;

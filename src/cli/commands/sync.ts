@@ -1,7 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
 import type { SyncSummary } from '../../store/types.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: sso-agent sync [--session NAME] [--json]
@@ -18,7 +17,7 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`sync takes no arguments (got ${positionals[0]}); did you mean --session ${positionals[0]}?`);
+  rejectPositionals('sync', positionals, '--session');
   const body = values.session !== undefined ? { session: values.session } : {};
   const summaries = await adminRequest<SyncSummary[]>('POST', ADMIN_ROUTES.sync, body, { timeoutMs: 0 });
   if (values.json) {

@@ -43,10 +43,7 @@ t.test('no credential is served with less than the refresh window left', async (
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now(), credentialsTtl: 3600, tokenTtl: 8 * 3600 }, core: { clock } });
   t.teardown(() => h.close());
-  const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
-  await h.control('approve', { userCode: prompt.userCode });
-  await clock.fireNext('device-poll');
-  await h.core.waitLogin('work');
+  await deviceLogin(h, { clock });
   const [hot, cold] = h.core.listProfiles();
   let minLeft = Infinity;
   // Three simulated hours: the hot role every minute, the cold one every 25 minutes.

@@ -202,12 +202,7 @@ t.test('the OIDC client is re-registered when the service forgets it, or when it
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  const login = async () => {
-    const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
-    await h.control('approve', { userCode: prompt.userCode });
-    await clock.fireNext('device-poll');
-    await h.core.waitLogin('work');
-  };
+  const login = () => deviceLogin(h, { clock });
   await login();
   await login();
   t.equal((await h.stats()).RegisterClient, 1, 'reused while valid');

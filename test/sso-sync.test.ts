@@ -91,10 +91,7 @@ t.test('syncs run one at a time per session, on demand, and every sync interval'
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock, syncIntervalMs: 3600_000 } });
   t.teardown(() => h.close());
-  const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
-  await h.control('approve', { userCode: prompt.userCode });
-  await clock.fireNext('device-poll');
-  await h.core.waitLogin('work');
+  await deviceLogin(h, { clock });
   t.equal((await h.stats()).ListAccounts, 1, 'synced after login');
   const [a, b] = await Promise.all([h.core.sync('work'), h.core.sync('work')]);
   t.same(a, b, 'concurrent requests share one sync');

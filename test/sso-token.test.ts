@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
-import { harness, type Harness } from './fixtures/sso/harness.js';
+import { harness, deviceLogin } from './fixtures/sso/harness.js';
 import { waitUntil } from './fixtures/sso/wait-until.js';
 import { ManualClock } from '../src/sso/clock.js';
 import { createAgentCore } from '../src/sso/agent.js';
@@ -13,18 +13,11 @@ import type { AwsClientFactory } from '../src/sso/clients.js';
 
 const MIN = 60_000;
 
-async function loginWith(h: Harness, clock: ManualClock): Promise<void> {
-  const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
-  await h.control('approve', { userCode: prompt.userCode });
-  await clock.fireNext('device-poll');
-  await h.core.waitLogin('work');
-}
-
 t.test('the access token is refreshed in the background before it expires; rotated refresh tokens are kept', async (t) => {
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   const first = h.core.listSessions()[0]!;
   t.equal(first.state, 'active');
   t.equal(first.refreshable, true);
@@ -56,7 +49,7 @@ t.test('a rejected refresh turns the session to login-needed, with no retry loop
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   await h.control('expire', { what: 'refreshTokens' });
   await clock.fireNext('token-refresh');
   await waitUntil(() => h.core.listSessions()[0]!.state === 'login-needed', 'the session needs a login');
@@ -73,7 +66,7 @@ t.test('a transient refresh failure is retried later, not in a loop', async (t) 
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   await h.control('faults', { failNext: { CreateToken: { count: 1, status: 500 } } });
   await clock.fireNext('token-refresh');
   const retry = await clock.waitFor('token-refresh');
@@ -156,7 +149,7 @@ t.test('an access token that ran out while refreshes failed is refreshed on the 
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   const profile = h.core.listProfiles()[0]!.profile;
   await h.control('faults', { failNext: { CreateToken: { count: 1000, status: 500 } } });
   await clock.advance(61 * MIN); // every background refresh fails; the token runs out
@@ -172,7 +165,7 @@ t.test('close() stops every timer the core started', async (t) => {
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   await h.core.getCredentials(h.core.listProfiles()[0]!.profile);
   const labels = clock.pending().map((p) => p.label).sort();
   t.same(labels, ['credential-refresh', 'sync-interval', 'token-refresh'], 'refresh, sync and credential timers while running');
@@ -184,7 +177,7 @@ t.test('a sync whose token the portal rejects refreshes once and finishes, inste
   const clock = new ManualClock();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  await loginWith(h, clock);
+  await deviceLogin(h, { clock });
   // The access token dies server-side while the agent still believes it has an hour left.
   await h.control('expire', { what: 'accessTokens' });
   const before = await h.stats();

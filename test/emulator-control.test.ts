@@ -222,6 +222,7 @@ t.test('approve/deny control errors; stats reset; secrets cover every kind', asy
   t.equal((await h.json('POST', '/_emulator/approve', { userCode: 'NOPE-NOPE' })).status, 404);
   t.equal((await h.json('POST', '/_emulator/approve', {})).status, 400);
   t.equal((await h.json('POST', '/_emulator/approve', '{bad')).status, 400);
+  t.match(await h.json('POST', '/_emulator/approve', [1]), { status: 400, body: { message: /not a JSON object/ } });
   const reg = (await h.json('POST', '/client/register', { clientName: 'h', clientType: 'public', scopes: ['sso:account:access'] })).body;
   const dev = (await h.json('POST', '/device_authorization', { clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: 'https://d-9067230519.awsapps.com/start/' })).body;
   t.equal((await h.json('POST', '/_emulator/approve', { userCode: dev.userCode.toLowerCase() })).status, 200, 'codes are case-insensitive, a trailing slash on the start URL is fine');

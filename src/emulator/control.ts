@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { BAD_BODY } from './operation.js';
+import { jsonObject } from './operation.js';
 import { decideDevice } from './oidc.js';
 import type { FailNextSpec, FaultSettings } from './faults.js';
 import type { EmulatorState } from './state.js';
@@ -16,9 +16,7 @@ class ControlError extends Error {
 }
 
 function obj(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === '') return {};
-  if (body === BAD_BODY || typeof body !== 'object' || Array.isArray(body)) throw new ControlError('body must be a JSON object');
-  return body as Record<string, unknown>;
+  return jsonObject(body, (msg) => new ControlError(msg));
 }
 
 function num(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {

@@ -1,6 +1,7 @@
 /**
  * Which service manager can run the agent here. A pure function of facts the caller gathers
- * (`probePlatformFacts` in service-deps.ts), so every branch is testable on any machine.
+ * (`managerFor` in run-service.ts, from the injected ServiceDeps), so every branch is testable
+ * on any machine.
  *
  * systemd needs more than `systemctl` on PATH: `systemctl --user` talks to the user manager over
  * its D-Bus socket, which exists only in a real login session (not in most containers, not under

@@ -296,8 +296,7 @@ class SsoAgentCore implements AgentCore {
           if (!isTokenRejected(again)) throw mapPortalError(again, rt.config, what);
         }
       }
-      this.loseToken(rt, 'has an expired or revoked token');
-      throw new LoginRequiredError(rt.config.name, 'has an expired or revoked token');
+      throw this.loseToken(rt, 'has an expired or revoked token');
     }
   }
 
@@ -657,8 +656,7 @@ class SsoAgentCore implements AgentCore {
       if (rt.token !== token) return;
       if (isRefreshRejected(err)) {
         this.log.warn({ session: name, err: awsErrorName(err) }, 'token refresh rejected; login needed');
-        this.loseToken(rt, 'needs a new login (IAM Identity Center rejected the refresh)');
-        throw new LoginRequiredError(name, 'needs a new login (IAM Identity Center rejected the refresh)');
+        throw this.loseToken(rt, 'needs a new login (IAM Identity Center rejected the refresh)');
       }
       rt.refreshAttempts++;
       const delay = nextDelay(rt.refreshAttempts, err, this.random, this.policy);
@@ -680,14 +678,18 @@ class SsoAgentCore implements AgentCore {
     this.log.info({ session: name, rotated: Boolean(out.refreshToken), expiresAt: new Date(rt.token.expiresAt).toISOString() }, 'token refreshed');
   }
 
-  /** The session can no longer call the portal: a person must log in. Cached credentials stay valid AWS credentials and are kept. */
-  private loseToken(rt: SessionRuntime, why: string): void {
+  /**
+   * The session can no longer call the portal: a person must log in. Cached credentials stay valid
+   * AWS credentials and are kept. Returns the error that says so, for callers that fail with it.
+   */
+  private loseToken(rt: SessionRuntime, why: string): LoginRequiredError {
     rt.token = undefined;
     rt.needsLogin = why;
     this.clock.clearTimeout(rt.refreshTimer);
     rt.refreshTimer = undefined;
     this.clock.clearTimeout(rt.syncTimer);
     rt.syncTimer = undefined;
+    return new LoginRequiredError(rt.config.name, why);
   }
 
   async logout(session: string): Promise<void> {

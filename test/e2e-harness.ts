@@ -92,24 +92,17 @@ export function spawnAgent(world: World, args: string[] = []): Promise<Agent> {
 export interface CliRun { code: number | null; stdout: string; stderr: string }
 
 export function runCli(world: World, args: string[], opts: { onStderr?: (all: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...world.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; opts.onStderr?.(stderr); });
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
+  return run(process.execPath, [MAIN, ...args], { ...world.env, ...opts.env }, opts.onStderr);
 }
 
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+/** Runs any program to completion; `onStderr` sees all of stderr so far after each chunk. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onStderr?: (all: string) => void): Promise<CliRun> {
   return new Promise((res, rej) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
+    child.stderr.on('data', (c) => { stderr += c; onStderr?.(stderr); });
     child.on('error', rej);
     child.on('close', (code) => res({ code, stdout, stderr }));
   });

@@ -1,12 +1,13 @@
 /** atomicWrite: a failure at any step leaves the original file untouched and no temp file behind. */
 import t from 'tap';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atomicWrite, realFs, type WriteFs } from '../src/cli/aws-config/atomic-write.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'sso-agent-aw-'));
+  return tempDir(join(tmpdir(), 'sso-agent-aw-'));
 }
 
 t.test('writes, keeps the mode, leaves one backup', async (t) => {

@@ -6,10 +6,11 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogRole, SessionStatus } from '../src/store/types.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
@@ -21,7 +22,7 @@ const sessions: SessionStatus[] = [
   { name: 'work', startUrl: 'https://w.awsapps.com/start', region: 'eu-west-1', state: 'active', refreshable: true, lastSync: '2026-11-23T09:00:00.000Z', accounts: 1, roles: 1, staleAccounts: 0 },
 ];
 
-const dir = mkdtempSync(join(tmpdir(), 'sso-agent-cfg-cli-'));
+const dir = tempDir(join(tmpdir(), 'sso-agent-cfg-cli-'));
 const sock = join(dir, 'agent.sock');
 const seen: string[] = [];
 const server = createServer((req, res) => {

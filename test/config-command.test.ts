@@ -1,11 +1,12 @@
 /** `sso-agent config` end to end on real files, with the agent replaced by a fixed catalog. */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConfig, type ConfigDeps } from '../src/cli/commands/config.js';
 import type { CatalogRole, SessionStatus } from '../src/store/types.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const role = (session: string, accountId: string, accountName: string, roleName: string, profile: string): CatalogRole => ({
   session, accountId, accountName, roleName, profile, roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, stale: false,
@@ -31,7 +32,7 @@ function harness(env: NodeJS.ProcessEnv, roles = ROLES) {
 }
 
 function home(): { dir: string; file: string; env: NodeJS.ProcessEnv } {
-  const dir = mkdtempSync(join(tmpdir(), 'sso-agent-cfg-'));
+  const dir = tempDir(join(tmpdir(), 'sso-agent-cfg-'));
   return { dir, file: join(dir, '.aws', 'config'), env: { HOME: dir } };
 }
 

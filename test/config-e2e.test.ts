@@ -6,13 +6,14 @@
  */
 import t from 'tap';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { startEmulator } from '../src/emulator/index.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const run = promisify(execFile);
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -24,7 +25,7 @@ if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\
 const emu = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2 });
 t.teardown(() => emu.close());
 
-const home = mkdtempSync(join(tmpdir(), 'sso-agent-cfg-e2e-'));
+const home = tempDir(join(tmpdir(), 'sso-agent-cfg-e2e-'));
 const runtime = join(home, 'run');
 mkdirSync(runtime, { mode: 0o700 });
 const sock = join(runtime, 'agent.sock');

@@ -7,13 +7,14 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { planConfig } from '../src/cli/aws-config/plan-config.js';
 import { findManagedBlock } from '../src/cli/aws-config/managed-block.js';
 import type { CatalogRole, SessionStatus } from '../src/store/types.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const FIX = join(import.meta.dirname, 'fixtures', 'config');
 const COMMAND = '/usr/local/bin/node "/opt/sso agent/dist/cli/main.js"';
@@ -45,7 +46,7 @@ const BAD: Array<[string, number]> = [
 /** Refused by us, but botocore itself reads the file fine. */
 const OURS_ONLY = new Set(['bad-stray-marker']);
 
-const tmp = mkdtempSync(join(tmpdir(), 'sso-agent-golden-'));
+const tmp = tempDir(join(tmpdir(), 'sso-agent-golden-'));
 
 const BOTOCORE = `
 import json, sys

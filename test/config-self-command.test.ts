@@ -5,11 +5,12 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultMainScript, quoteWord, selfCommand } from '../src/cli/aws-config/self-command.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 t.test('quoteWord: bare when safe, double quotes when needed, refused when impossible', async (t) => {
   const cases: Array<[string, string]> = [
@@ -41,7 +42,7 @@ t.test('defaultMainScript points at dist/cli/main.js, from dist and from sources
 const SHLEX = 'import json, shlex, subprocess, sys\nprint(json.dumps([subprocess.run(shlex.split(c), capture_output=True, text=True, check=True).stdout for c in json.loads(sys.argv[1])]))';
 
 t.test('the same argv under botocore (shlex, no shell) and sh -c, from awkward folders', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'sso-agent-quote-'));
+  const root = tempDir(join(tmpdir(), 'sso-agent-quote-'));
   const folders = ['plain', 'with space', "it's", 'a&b;c', 'paren (1)', 'star*q?', 'tilde~hash#x', 'ünï cödé', 'two  spaces'];
   const cmds = folders.map((f) => {
     const dir = join(root, f);

@@ -3,18 +3,19 @@
 // with CreateToken(refresh_token), then calls GetRoleCredentials; the credentials then pass STS.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { fromSSO } from '@aws-sdk/credential-providers';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startEmulator } from '../src/emulator/index.js';
+import { tempDir } from './fixtures/temp-dirs.js';
 
 const em = await startEmulator({ accounts: 2, rolesPerAccount: 2 });
 t.teardown(() => em.close());
 
-const home = mkdtempSync(join(tmpdir(), 'emu-fromsso-'));
+const home = tempDir(join(tmpdir(), 'emu-fromsso-'));
 const saved = { ...process.env };
 for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
 Object.assign(process.env, {

@@ -67,13 +67,16 @@ t.test('a transient refresh failure is retried later, not in a loop', async (t) 
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
+  const firstExpiry = h.core.listSessions()[0]!.tokenExpiresAt;
   await h.control('faults', { failNext: { CreateToken: { count: 1, status: 500 } } });
   await clock.fireNext('token-refresh');
   const retry = await clock.waitFor('token-refresh');
   t.ok(retry.due - clock.now() >= 30_000, 'waits at least 30 s before trying again');
+  t.equal(h.core.listSessions()[0]!.tokenExpiresAt, firstExpiry, 'the failed refresh left the token as it was');
   await clock.fireNext('token-refresh');
-  await waitUntil(async () => ((await h.stats()).CreateToken ?? 0) >= 3, 'the retried refresh reached the emulator');
-  await new Promise((r) => setTimeout(r, 20));
+  // (The old token is still valid here, so 'active' alone would not show that the retry worked.)
+  await waitUntil(() => h.core.listSessions()[0]!.tokenExpiresAt !== firstExpiry, 'the retried refresh gave a new token');
+  t.ok(Date.parse(h.core.listSessions()[0]!.tokenExpiresAt!) > Date.parse(firstExpiry!), 'a new token with a later expiry');
   t.equal(h.core.listSessions()[0]!.state, 'active');
   t.equal((await h.stats()).CreateToken, 3);
 });

@@ -1,4 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
+import { reloginHint } from '../../errors.js';
 import type { AgentInfo } from '../../server/admin-app.js';
 import type { SessionStatus } from '../../store/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
@@ -30,7 +31,7 @@ export function formatStatus(s: StatusReply, now: number): string {
   ]);
   const hints = s.sessions
     .filter((x) => x.state === 'login-needed' || x.state === 'expired' || x.state === 'logged-out')
-    .map((x) => `${x.name}: run \`sso-agent login --session ${x.name}\``);
+    .map((x) => `${x.name}: ${reloginHint(x.name)}`);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
 }

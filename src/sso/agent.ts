@@ -230,8 +230,7 @@ class SsoAgentCore implements AgentCore {
   }
 
   async getCredentials(ref: string): Promise<RoleCredentials> {
-    const role = this.resolveProfile(ref);
-    return this.cache.get({ session: role.session, accountId: role.accountId, roleName: role.roleName });
+    return this.cache.get(this.resolveProfile(ref));
   }
 
   /** The token a portal call may use now, or the LoginRequiredError that says why not. */

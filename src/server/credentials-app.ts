@@ -140,7 +140,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       return reply.code(200).send(callbackPage({ ok: true, session }));
     } catch (err) {
       const e = toAgentError(err);
-      logger.warn({ code: e.code }, 'OAuth callback refused');
+      logger.warn({ errorCode: e.code }, 'OAuth callback refused');
       return reply.code(e.status).send(callbackPage({ ok: false, message: e.message }));
     }
   });

@@ -51,9 +51,9 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, known
     const agentErr = toAgentError(err);
     if (agentErr.status >= 500) {
       const e = err as Error;
-      logger.error({ path: req.url.split('?')[0], code: agentErr.code, err: { type: e?.name, message: e?.message, stack: e?.stack } }, 'request failed');
+      logger.error({ path: req.url.split('?')[0], errorCode: agentErr.code, err: { type: e?.name, message: e?.message, stack: e?.stack } }, 'request failed');
     } else {
-      logger.debug({ path: req.url.split('?')[0], code: agentErr.code }, 'request refused');
+      logger.debug({ path: req.url.split('?')[0], errorCode: agentErr.code }, 'request refused');
     }
     return sendError(reply, agentErr);
   });

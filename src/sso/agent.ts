@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { settingsFile as defaultSettingsFile } from '../paths.js';
 import { Catalog } from '../store/catalog.js';
 import { CredentialCache, type CredentialKey } from '../store/credential-cache.js';
+import { SingleFlight } from '../store/single-flight.js';
 import type {
   AgentCore, CatalogRole, LoginFlow, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionConfig,
   SessionStatus, SyncSummary,
@@ -98,9 +99,7 @@ interface SessionRuntime {
   lastLoginError?: unknown;
   refreshTimer?: TimerHandle;
   refreshAttempts: number;
-  refreshing?: Promise<void>;
   syncTimer?: TimerHandle;
-  syncing?: Promise<SyncSummary>;
   lastSync?: number;
   lastSyncError?: string;
   lastSummary?: SyncSummary;
@@ -127,6 +126,9 @@ class SsoAgentCore implements AgentCore {
   private readonly pkceStates = new Map<string, string>();
   private readonly catalog: Catalog;
   private readonly cache: CredentialCache;
+  /** Per session name: one token refresh and one sync at a time; a second caller joins the first. */
+  private readonly refreshes = new SingleFlight<void>();
+  private readonly syncs = new SingleFlight<SyncSummary>();
   private closed = false;
 
   constructor(private readonly opts: AgentCoreOptions) {
@@ -586,8 +588,8 @@ class SsoAgentCore implements AgentCore {
     const rt = this.runtime(session);
     if (rt.login) return rt.login.done;
     if (rt.token && rt.token.expiresAt > this.clock.now()) {
-      if (rt.syncing) return rt.syncing;
-      if (rt.lastSummary) return rt.lastSummary;
+      // A sync under way (the login's own) is joined; else the last one answers.
+      if (rt.lastSummary && !this.syncs.has(rt.config.name)) return rt.lastSummary;
       return this.syncOne(rt);
     }
     if (rt.lastLoginError) throw rt.lastLoginError;
@@ -635,10 +637,7 @@ class SsoAgentCore implements AgentCore {
 
   /** One refresh at a time per session; rejection → login-needed, transient failure → a later retry. */
   private refresh(rt: SessionRuntime): Promise<void> {
-    if (!rt.refreshing) {
-      rt.refreshing = this.doRefresh(rt).finally(() => { rt.refreshing = undefined; });
-    }
-    return rt.refreshing;
+    return this.refreshes.run(rt.config.name, () => this.doRefresh(rt));
   }
 
   private async doRefresh(rt: SessionRuntime): Promise<void> {
@@ -732,11 +731,9 @@ class SsoAgentCore implements AgentCore {
 
   /** One sync per session at a time: a second request joins the running one. */
   private syncOne(rt: SessionRuntime): Promise<SyncSummary> {
-    if (!rt.syncing) {
-      rt.syncing = this.doSync(rt).finally(() => { rt.syncing = undefined; });
-      rt.syncing.catch(() => {});
-    }
-    return rt.syncing;
+    const p = this.syncs.run(rt.config.name, () => this.doSync(rt));
+    p.catch(() => {});
+    return p;
   }
 
   private async doSync(rt: SessionRuntime): Promise<SyncSummary> {

@@ -20,6 +20,10 @@ export class SingleFlight<T> {
     return p;
   }
 
+  has(key: string): boolean {
+    return this.inflight.has(key);
+  }
+
   get size(): number {
     return this.inflight.size;
   }

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { harness, deviceLogin } from './fixtures/sso/harness.js';
+import { waitUntil } from './fixtures/sso/wait-until.js';
 import { ManualClock } from '../src/sso/clock.js';
 import { REFRESH_WINDOW_MS } from '../src/store/credential-expiry.js';
 
@@ -111,11 +112,12 @@ t.test('no issued secret appears in any log line', async (t) => {
   await h.core.completeOAuthCallback(Object.fromEntries(new URL(res.headers.get('location')!).searchParams));
   await h.core.waitLogin('work');
   for (const r of h.core.listProfiles()) await h.core.getCredentials(r.profile);
+  const firstExpiry = h.core.listSessions()[0]!.tokenExpiresAt;
   await clock.fireNext('token-refresh');
-  await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => h.core.listSessions()[0]!.tokenExpiresAt !== firstExpiry, 'the refresh gave a new token');
   await h.control('expire', { what: 'refreshTokens' });
   await clock.fireNext('token-refresh');
-  await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => h.core.listSessions()[0]!.state === 'login-needed', 'the rejected refresh was handled');
   await h.core.logout('work');
   const device = await h.core.startLogin({ session: 'work', flow: 'device' });
   await clock.fireNext('device-poll');

@@ -31,10 +31,6 @@ export class Catalog {
     this.rebuild();
   }
 
-  dropSession(session: string): void {
-    if (this.sessions.delete(session)) this.rebuild();
-  }
-
   list(): CatalogRole[] {
     return this.roles;
   }

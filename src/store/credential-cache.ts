@@ -1,3 +1,4 @@
+import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../sso/clock.js';
 import { roleKey } from '../sso/profile-name.js';
@@ -23,11 +24,11 @@ export interface CredentialCacheOptions {
 }
 
 /**
- * Role credentials in memory, keyed session/account/role. A plain Map: expiry is decided with the
- * injected clock and eviction by our own timers, so a warm hit is one lookup and one comparison.
+ * Role credentials in memory, keyed session/account/role. Expiry is decided with the injected
+ * clock (node-cache's own TTLs run on the wall clock, so they are off: stdTTL 0, no check timer).
  */
 export class CredentialCache {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 0, useClones: false });
   private readonly flights = new SingleFlight<RoleCredentials>();
   private readonly timers = new Map<string, TimerHandle>();
   /** Bumped by dropSession, so a fetch that was in flight during a logout is not cached after it. */
@@ -40,7 +41,7 @@ export class CredentialCache {
   async get(key: CredentialKey): Promise<RoleCredentials> {
     const k = roleKey(key);
     const now = this.opts.clock.now();
-    const entry = this.cache.get(k);
+    const entry = this.cache.get<Entry>(k);
     if (entry && isUsable(entry, now)) {
       entry.lastUsed = now;
       return entry.creds;
@@ -53,13 +54,13 @@ export class CredentialCache {
   dropSession(session: string): number {
     this.generations.set(session, this.generation(session) + 1);
     const prefix = `${session}/`;
-    const keys = [...this.cache.keys()].filter((k) => k.startsWith(prefix));
+    const keys = this.cache.keys().filter((k) => k.startsWith(prefix));
     for (const k of keys) this.delete(k);
     return keys.length;
   }
 
   size(): number {
-    return this.cache.size;
+    return this.cache.keys().length;
   }
 
   /** Upstream fetches started so far (for status and benchmarks). */
@@ -70,7 +71,8 @@ export class CredentialCache {
   close(): void {
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
-    this.cache.clear();
+    this.cache.flushAll();
+    this.cache.close();
   }
 
   private generation(session: string): number {
@@ -99,7 +101,7 @@ export class CredentialCache {
     const at = backgroundRefreshAt(entry.fetchedAt, entry.usableUntil);
     this.timers.set(k, clock.setTimeout(() => {
       this.timers.delete(k);
-      const current = this.cache.get(k);
+      const current = this.cache.get<Entry>(k);
       if (current !== entry) return;
       const now = clock.now();
       if (now - entry.lastUsed <= RECENT_USE_MS) {
@@ -110,14 +112,14 @@ export class CredentialCache {
         // Idle role: let it go at the end of its servable life instead of refreshing it forever.
         this.timers.set(k, clock.setTimeout(() => {
           this.timers.delete(k);
-          if (this.cache.get(k) === entry) this.cache.delete(k);
+          if (this.cache.get<Entry>(k) === entry) this.cache.del(k);
         }, Math.max(0, entry.usableUntil - now), 'credential-evict'));
       }
     }, Math.max(0, at - clock.now()), 'credential-refresh'));
   }
 
   private delete(k: string): void {
-    this.cache.delete(k);
+    this.cache.del(k);
     this.opts.clock.clearTimeout(this.timers.get(k));
     this.timers.delete(k);
   }

@@ -1,0 +1,228 @@
+/**
+ * The CLI as a person runs it: `node dist/cli/main.js …` (built by `npm test`) against a real
+ * agent listening on a private socket, backed by the fake core so every answer is known.
+ */
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../../src/logger.js';
+import { startDaemon } from '../../src/server/daemon.js';
+import { fakeCore, type FakeCore } from '../support/fake-core.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(root, 'dist/cli/main.js');
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+function run(args: string[], env: NodeJS.ProcessEnv, opts: { onStderr?: (text: string) => void; onSpawn?: (pid: number) => void } = {}): Promise<Run> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; opts.onStderr?.(stderr); });
+    child.on('error', rej);
+    if (child.pid) opts.onSpawn?.(child.pid);
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
+}
+
+async function setup(): Promise<{ core: FakeCore; env: NodeJS.ProcessEnv; port: number }> {
+  const home = mkdtempSync(join(tmpdir(), 'sso-agent-cli-'));
+  const socket = join(home, 'run', 'agent.sock');
+  const core = fakeCore();
+  const d = await startDaemon({ port: 0, socket, logger: createLogger({ level: 'silent' }), createCore: async () => core });
+  t.teardown(() => d.close());
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: home, SSO_AGENT_SOCK: socket, XDG_RUNTIME_DIR: join(home, 'xdg'),
+    AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), SSO_AGENT_SETTINGS: join(home, 'settings.json'),
+  };
+  return { core, env, port: d.port };
+}
+
+t.test('status and ls: tables for people, JSON with --json', async (t) => {
+  const { env, port } = await setup();
+  let r = await run(['status'], env);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
+  t.match(r.stdout, /^work\s+active/m);
+  t.match(r.stdout, /play: run `sso-agent login --session play`/);
+  r = await run(['status', '--json'], env);
+  const s = JSON.parse(r.stdout);
+  t.equal(s.agent.port, port);
+  t.equal(s.sessions.length, 2);
+
+  r = await run(['ls'], env);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /^PROFILE\s+SESSION\s+ACCOUNT ID\s+ACCOUNT\s+ROLE\n/);
+  t.match(r.stdout, /^dev-admin\s+work\s+222222222222\s+dev\s+Admin$/m);
+  r = await run(['ls', '--json'], env);
+  const rows = JSON.parse(r.stdout);
+  t.equal(rows.length, 4);
+  for (const row of rows) for (const k of ['profile', 'session', 'accountId', 'accountName', 'roleName', 'roleArn']) t.type(row[k], 'string', k);
+  r = await run(['ls', '--session', 'play', '--json'], env);
+  t.equal(JSON.parse(r.stdout).length, 1);
+});
+
+t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t) => {
+  const { env, port } = await setup();
+  let r = await run(['env', 'prod-admin'], env);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /^unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/);
+  t.match(r.stdout, new RegExp(`export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127\\.0\\.0\\.1:${port}/v1/credentials/prod-admin';`));
+  r = await run(['env', '111111111111:Admin', '--format', 'json'], env);
+  const vars = JSON.parse(r.stdout);
+  const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  t.equal(res.status, 200);
+  t.equal(((await res.json()) as { AccountId: string }).AccountId, '111111111111');
+  r = await run(['env', 'prod-admin', '--format', 'fish'], env);
+  t.match(r.stdout, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN '/m);
+  t.notMatch(r.stdout, /secret-|session-token-/, 'env prints no AWS secret');
+
+  r = await run(['env', 'prod-admin', '--format', 'csh'], env);
+  t.equal(r.code, 2, 'bad usage exits 2');
+  t.match(r.stderr, /--format takes sh, fish, json/);
+  r = await run(['env'], env);
+  t.equal(r.code, 2);
+  r = await run(['env', 'nope'], env);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /^sso-agent: no profile named "nope": list them with `sso-agent ls`/);
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line, no stack');
+});
+
+t.test('exec: the profile env, cleared variables, the child\'s exit status', async (t) => {
+  const { env } = await setup();
+  const script = 'const e=process.env;console.log(JSON.stringify({u:e.AWS_CONTAINER_CREDENTIALS_FULL_URI,t:e.AWS_CONTAINER_AUTHORIZATION_TOKEN,p:e.AWS_PROFILE,k:e.AWS_ACCESS_KEY_ID,f:e.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,r:e.AWS_REGION}));process.exit(7)';
+  const r = await run(['exec', 'dev-admin', '--', process.execPath, '-e', script], { ...env, AWS_PROFILE: 'x', AWS_ACCESS_KEY_ID: 'AKIA', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: '/tmp/t', AWS_REGION: 'eu-west-1' });
+  t.equal(r.code, 7, 'exits with the command\'s status');
+  const seen = JSON.parse(r.stdout);
+  t.match(seen.u, /\/v1\/credentials\/dev-admin$/);
+  t.type(seen.t, 'string');
+  t.equal(seen.p, undefined);
+  t.equal(seen.k, undefined);
+  t.equal(seen.f, undefined);
+  t.equal(seen.r, 'eu-west-1');
+
+  const nf = await run(['exec', 'dev-admin', '--', 'no-such-command-xyz'], env);
+  t.equal(nf.code, 1);
+  t.match(nf.stderr, /command not found: no-such-command-xyz/);
+  const usage = await run(['exec', 'dev-admin', '--'], env);
+  t.equal(usage.code, 2);
+});
+
+t.test('exec forwards signals and reports a signalled child like a shell', async (t) => {
+  const { env } = await setup();
+  let pid = 0;
+  const script = "process.on('SIGTERM',()=>{console.log('got SIGTERM');process.exit(42)});console.error('ready');setInterval(()=>{},1000)";
+  const done = run(['exec', 'dev-admin', '--', process.execPath, '-e', script], env, {
+    onSpawn: (p) => { pid = p; },
+    onStderr: (text) => { if (text.includes('ready')) process.kill(pid, 'SIGTERM'); },
+  });
+  const r = await done;
+  t.match(r.stdout, /got SIGTERM/, 'the child received the signal');
+  t.equal(r.code, 42);
+  const killed = await run(['exec', 'dev-admin', '--', process.execPath, '-e', "process.kill(process.pid,'SIGKILL')"], env);
+  t.equal(killed.code, 137, '128 + SIGKILL');
+});
+
+t.test('credential-process: JSON with Version 1; errors on stderr with exit 1', async (t) => {
+  const { env } = await setup();
+  let r = await run(['credential-process', 'prod-readonly'], env);
+  t.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  t.equal(out.Version, 1);
+  t.match(out, { AccountId: '111111111111', AccessKeyId: /^ASIA/, SecretAccessKey: String, SessionToken: String, Expiration: /Z$/ });
+  t.equal(r.stderr, '');
+  r = await run(['credential-process', 'sandbox-admin'], env);
+  t.equal(r.code, 1);
+  t.equal(r.stdout, '', 'nothing on stdout for the SDK to misread');
+  t.match(r.stderr, /SSO session play is not logged in: run `sso-agent login --session play`/);
+  r = await run(['credential-process'], env);
+  t.equal(r.code, 2);
+});
+
+t.test('login (device code), logout, sync', async (t) => {
+  const { env, core } = await setup();
+  let r = await run(['login', '--session', 'work', '--device-code', '--no-browser'], env, {
+    onStderr: (text) => { if (text.includes('Waiting')) core.approve('work'); },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /confirm the code ABCD-EFGH/);
+  t.match(r.stderr, /https:\/\/device\.sso/);
+  t.equal(r.stdout, 'Logged in to session work: 2 accounts, 3 roles.\n');
+  t.same(core.calls.startLogin.at(-1), { flow: 'device', session: 'work' });
+
+  // No display and an SSH session: the policy picks the device flow without being asked.
+  r = await run(['login', '--session', 'work', '--no-browser'], { ...env, SSH_CONNECTION: '1 2 3 4' }, {
+    onStderr: (text) => { if (text.includes('Waiting')) core.approve('work'); },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.equal(core.calls.startLogin.at(-1)?.flow, 'device');
+  t.match(r.stderr, /SSH session/);
+
+  r = await run(['login', '--session', 'new', '--start-url', 'https://d-9.awsapps.com/start', '--region', 'us-east-2', '--scopes', 'sso:account:access', '--no-browser', '--device-code'], env, {
+    onStderr: (text) => { if (text.includes('Waiting')) core.approve('new'); },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(core.calls.startLogin.at(-1), { flow: 'device', session: 'new', startUrl: 'https://d-9.awsapps.com/start', region: 'us-east-2', scopes: ['sso:account:access'] });
+
+  r = await run(['login', '--session', 'ghost', '--no-browser'], env);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /no SSO session named "ghost": add it with `sso-agent login --session ghost --start-url URL --region REGION`/);
+  r = await run(['login', '--start-url', 'https://x'], env);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /--start-url and --region go together/);
+
+  r = await run(['logout', '--session', 'work'], env);
+  t.equal(r.code, 0);
+  t.equal(r.stdout, 'Logged out of work.\n');
+  r = await run(['logout', '--all', '--session', 'x'], env);
+  t.equal(r.code, 2);
+
+  r = await run(['sync', '--session', 'work'], env);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /^work: 2 accounts, 3 roles in \d+ ms$/m);
+  t.same(core.calls.sync, ['work']);
+});
+
+t.test('every command says the agent is not running and how to start it', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'sso-agent-cli-'));
+  const env = { PATH: process.env.PATH, HOME: home, SSO_AGENT_SOCK: join(home, 'nothing.sock') };
+  for (const args of [['status'], ['ls'], ['env', 'p'], ['exec', 'p', '--', 'true'], ['credential-process', 'p'], ['login', '--no-browser'], ['logout'], ['sync']]) {
+    const r = await run(args, env);
+    t.equal(r.code, 1, args.join(' '));
+    t.match(r.stderr, /^sso-agent: the agent is not running \(no answer on .*nothing\.sock\): start it with `sso-agent serve`/, args.join(' '));
+  }
+});
+
+t.test('every command has --help', async (t) => {
+  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo']) {
+    const r = await run([cmd, '--help'], { PATH: process.env.PATH });
+    t.equal(r.code, 0, cmd);
+    t.match(r.stdout, new RegExp(`^Usage: sso-agent ${cmd}`), cmd);
+  }
+});
+
+t.test('credential-process loads neither Fastify nor the AWS SDK', async (t) => {
+  // Walk the static import graph of the built entry and the command, as node would load it.
+  const seen = new Set<string>();
+  const bare = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/^\s*import\s+(?!type\b)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
+      else bare.add(spec);
+    }
+  };
+  walk(MAIN);
+  walk(join(root, 'dist/cli/commands/credential-process.js'));
+  const offenders = [...bare].filter((s) => !s.startsWith('node:'));
+  t.same(offenders, [], `only node: builtins are loaded (saw ${[...bare].join(', ')})`);
+  t.ok(seen.size <= 8, `a handful of modules (${seen.size})`);
+});

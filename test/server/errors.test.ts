@@ -1,0 +1,48 @@
+import t from 'tap';
+import Fastify from 'fastify';
+import { ERROR_CLASSES, AgentError, UsageError } from '../../src/errors.js';
+import { installErrorHandling } from '../../src/server/error-handler.js';
+import { exitCodeFor } from '../../src/cli/exit.js';
+import { createLogger } from '../../src/logger.js';
+
+// Every class constructed the way callers do; constructors take a message, a profile, a session or a socket.
+function instance(Cls: (typeof ERROR_CLASSES)[number]): AgentError {
+  const C = Cls as unknown as new (arg: string) => AgentError;
+  return new C('some-arg');
+}
+
+t.test('the catalog: unique codes, sane statuses and exit codes', async (t) => {
+  const codes = new Set<string>();
+  for (const Cls of ERROR_CLASSES) {
+    const e = instance(Cls);
+    t.ok(e instanceof AgentError, Cls.name);
+    t.notOk(codes.has(e.code), `${Cls.name}: code ${e.code} is unique`);
+    codes.add(e.code);
+    t.match(e.code, /^[A-Z][A-Za-z]+$/, `${Cls.name}: code is a stable identifier`);
+    t.ok(e.status >= 400 && e.status <= 599, `${Cls.name}: status ${e.status} is 4xx/5xx`);
+    t.ok(e.exitCode === 1 || e.exitCode === 2, `${Cls.name}: exit ${e.exitCode}`);
+    t.equal(exitCodeFor(e), e.exitCode);
+    t.notOk(e.message.includes('\n'), `${Cls.name}: one-line message`);
+  }
+  t.equal(instance(UsageError).exitCode, 2, 'bad usage exits 2');
+});
+
+t.test('every class goes through the error handler with its status and code', async (t) => {
+  const app = Fastify();
+  installErrorHandling(app, createLogger({ level: 'silent' }), () => false);
+  let current: AgentError | undefined;
+  app.get('/boom', async () => { throw current; });
+  app.get('/plain', async () => { throw new TypeError('cannot read x of undefined at /home/me/secret'); });
+  for (const Cls of ERROR_CLASSES) {
+    current = instance(Cls);
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    t.equal(res.statusCode, current.status, `${Cls.name} → ${current.status}`);
+    t.equal(res.headers['content-type'], 'application/json');
+    t.same(res.json(), { Code: current.code, Message: current.message, code: current.code, message: current.message });
+  }
+  const res = await app.inject({ method: 'GET', url: '/plain' });
+  t.equal(res.statusCode, 500);
+  t.equal(res.json().Code, 'InternalError');
+  t.notMatch(res.body, /home\/me|TypeError/);
+  await app.close();
+});

@@ -1,0 +1,134 @@
+import t from 'tap';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { harness, deviceLogin } from '../support/sso-harness.js';
+import { waitUntil } from '../support/wait-until.js';
+import { ManualClock } from '../../src/sso/clock.js';
+import { REFRESH_WINDOW_MS } from '../../src/store/credential-expiry.js';
+
+const MIN = 60_000;
+
+t.test('50 concurrent requests for one role → 1 GetRoleCredentials call', async (t) => {
+  const h = await harness({ emulator: { latencyMs: 20 } });
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  const profile = h.core.listProfiles()[0]!.profile;
+  const creds = await Promise.all(Array.from({ length: 50 }, () => h.core.getCredentials(profile)));
+  t.equal((await h.stats()).GetRoleCredentials, 1);
+  t.equal(new Set(creds.map((c) => c.accessKeyId)).size, 1);
+  await h.core.getCredentials(profile);
+  t.equal((await h.stats()).GetRoleCredentials, 1, 'then served from memory');
+});
+
+t.test('credentials work with a real STS client, and every profile form resolves', async (t) => {
+  const h = await harness();
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  const role = h.core.listProfiles()[0]!;
+  const byName = await h.core.getCredentials(role.profile);
+  t.same(await h.core.getCredentials(`${role.accountId}:${role.roleName}`), byName);
+  t.same(await h.core.getCredentials(role.roleArn), byName);
+  t.equal(byName.accountId, role.accountId);
+  t.equal(byName.roleArn, role.roleArn);
+  const sts = new STSClient({
+    region: 'us-east-1', endpoint: h.em.url, maxAttempts: 1,
+    credentials: { accessKeyId: byName.accessKeyId, secretAccessKey: byName.secretAccessKey, sessionToken: byName.sessionToken },
+  });
+  t.teardown(() => sts.destroy());
+  const who = await sts.send(new GetCallerIdentityCommand({}));
+  t.equal(who.Account, role.accountId);
+  t.match(who.Arn, new RegExp(`assumed-role/AWSReservedSSO_${role.roleName}_`));
+  await t.rejects(h.core.getCredentials('no-such-profile'), { code: 'ProfileNotFound', message: /sso-agent ls/ });
+});
+
+t.test('no credential is served with less than the refresh window left', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now(), credentialsTtl: 3600, tokenTtl: 8 * 3600 }, core: { clock } });
+  t.teardown(() => h.close());
+  await deviceLogin(h, { clock });
+  const [hot, cold] = h.core.listProfiles();
+  let minLeft = Infinity;
+  // Three simulated hours: the hot role every minute, the cold one every 25 minutes.
+  for (let minute = 0; minute < 180; minute++) {
+    const c = await h.core.getCredentials(hot!.profile);
+    minLeft = Math.min(minLeft, c.expiration - clock.now());
+    if (minute % 25 === 0) {
+      const d = await h.core.getCredentials(cold!.profile);
+      minLeft = Math.min(minLeft, d.expiration - clock.now());
+    }
+    await clock.advance(MIN);
+  }
+  t.ok(minLeft > REFRESH_WINDOW_MS, `least time left on a served credential: ${(minLeft / MIN).toFixed(1)} min`);
+});
+
+t.test('a role the portal no longer assigns gives RoleNotAssigned', async (t) => {
+  const h = await harness();
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  const role = h.core.listProfiles()[0]!;
+  await h.control('assignments', { remove: [{ accountId: role.accountId, roleName: role.roleName }] });
+  await t.rejects(h.core.getCredentials(role.profile), { code: 'RoleNotAssigned', message: /sso-agent sync --session work/ });
+});
+
+t.test('upstream trouble on GetRoleCredentials is reported as such', async (t) => {
+  const h = await harness();
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  const role = h.core.listProfiles()[0]!;
+  await h.control('faults', { failNext: { GetRoleCredentials: { count: 1, status: 429 } } });
+  await t.rejects(h.core.getCredentials(role.profile), { code: 'Throttled' });
+  await h.control('faults', { failNext: { GetRoleCredentials: { count: 1, status: 500 } } });
+  await t.rejects(h.core.getCredentials(role.profile), { code: 'UpstreamError' });
+  t.ok(await h.core.getCredentials(role.profile), 'a failure is not cached');
+});
+
+t.test('logout calls the portal, then drops token, refresh token and every cached credential', async (t) => {
+  const h = await harness();
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  const roles = h.core.listProfiles();
+  await Promise.all(roles.map((r) => h.core.getCredentials(r.profile)));
+  t.equal((await h.stats()).GetRoleCredentials, roles.length);
+  await h.core.logout('work');
+  t.equal((await h.stats()).Logout, 1);
+  const s = h.core.listSessions()[0]!;
+  t.equal(s.state, 'login-needed');
+  t.equal(s.refreshable, false);
+  t.equal(s.tokenExpiresAt, undefined);
+  for (const r of roles) await t.rejects(h.core.getCredentials(r.profile), { code: 'LoginRequired', message: /logged out: run `sso-agent login --session work`/ });
+  t.equal((await h.stats()).GetRoleCredentials, roles.length, 'nothing served from the old cache, nothing fetched');
+  await t.rejects(h.core.sync('work'), { code: 'LoginRequired' });
+  await deviceLogin(h);
+  await h.core.getCredentials(roles[0]!.profile);
+  t.equal((await h.stats()).GetRoleCredentials, roles.length + 1, 'a new login fetches afresh');
+  await t.rejects(h.core.logout('nope'), { code: 'SessionNotFound' });
+});
+
+t.test('no issued secret appears in any log line', async (t) => {
+  const clock = new ManualClock();
+  const h = await harness({ emulator: { now: () => clock.now(), autoApprove: true }, core: { clock } });
+  t.teardown(() => h.close());
+  const prompt = await h.core.startLogin({ session: 'work', flow: 'pkce' });
+  const res = await fetch(prompt.url, { redirect: 'manual' });
+  await h.core.completeOAuthCallback(Object.fromEntries(new URL(res.headers.get('location')!).searchParams));
+  await h.core.waitLogin('work');
+  for (const r of h.core.listProfiles()) await h.core.getCredentials(r.profile);
+  const firstExpiry = h.core.listSessions()[0]!.tokenExpiresAt;
+  await clock.fireNext('token-refresh');
+  await waitUntil(() => h.core.listSessions()[0]!.tokenExpiresAt !== firstExpiry, 'the refresh gave a new token');
+  await h.control('expire', { what: 'refreshTokens' });
+  await clock.fireNext('token-refresh');
+  await waitUntil(() => h.core.listSessions()[0]!.state === 'login-needed', 'the rejected refresh was handled');
+  await h.core.logout('work');
+  const device = await h.core.startLogin({ session: 'work', flow: 'device' });
+  await clock.fireNext('device-poll');
+  await h.core.waitLogin('work');
+  t.ok(device.userCode);
+  const { secrets } = (await h.control('secrets')) as { secrets: string[] };
+  t.ok(secrets.length > 10, `${secrets.length} secrets issued`);
+  const text = h.logs.join('\n');
+  t.ok(h.logs.length > 10, `${h.logs.length} log lines checked`);
+  const leaked = secrets.filter((s) => text.includes(s));
+  t.same(leaked, [], 'no secret in the logs');
+  const status = JSON.stringify([h.core.listSessions(), h.core.listProfiles()]);
+  t.same(secrets.filter((s) => status.includes(s)), [], 'no secret in status or profiles');
+});

@@ -1,0 +1,193 @@
+import t from 'tap';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from '../../src/sso/pkce.js';
+import { cryptoRandom, ManualClock } from '../../src/sso/clock.js';
+import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/session-state.js';
+import { catalogDiff, describeDiff } from '../../src/sso/catalog-diff.js';
+import {
+  loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseStartUrl, saveSettingsSessions, sessionNameFor,
+} from '../../src/sso/session-config.js';
+import { invalidConfig, mapLoginError, mapPortalError } from '../../src/sso/aws-errors.js';
+import { AdaptivePacer } from '../../src/sso/pacer.js';
+import { Catalog } from '../../src/store/catalog.js';
+import { authorizeBase } from '../../src/sso/clients.js';
+
+const MIN = 60_000;
+const sdkError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const session = { name: 'work', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1' };
+
+t.test('PKCE: RFC 7636 test vector, verifier alphabet and length, state', async (t) => {
+  t.equal(codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  const r = cryptoRandom();
+  const v = codeVerifier(r);
+  t.match(v, /^[A-Za-z0-9\-._~]{64}$/);
+  t.not(codeVerifier(r), v);
+  t.match(oauthState(r), /^[A-Za-z0-9_-]{32}$/);
+  const url = authorizeUrl({ base: 'https://oidc.eu-west-1.amazonaws.com', clientId: 'cid', redirectUri: 'http://127.0.0.1:8732/oauth/callback', state: 'st', scopes: ['sso:account:access', 'x'], challenge: 'ch' });
+  t.equal(url, 'https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code&client_id=cid&redirect_uri=http%3A%2F%2F127.0.0.1%3A8732%2Foauth%2Fcallback&state=st&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess%20x&code_challenge=ch');
+  t.equal(authorizeBase({ ...session, scopes: [], source: 'aws-config' }, {}), 'https://oidc.eu-west-1.amazonaws.com');
+  t.equal(authorizeBase({ ...session, scopes: [], source: 'aws-config' }, { AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:9/' }), 'http://127.0.0.1:9');
+});
+
+t.test('session state from facts and the clock', async (t) => {
+  const now = 1_000_000_000;
+  const cases: Array<[Parameters<typeof sessionState>[0], string]> = [
+    [{ loginPending: false, needsLogin: false }, 'logged-out'],
+    [{ loginPending: true, needsLogin: false }, 'login-pending'],
+    [{ loginPending: false, needsLogin: true }, 'login-needed'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + 60 * MIN, refreshable: true } }, 'active'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + 5 * MIN, refreshable: true } }, 'active'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now - 1, refreshable: true } }, 'login-needed'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + EXPIRING_WINDOW_MS + 1, refreshable: false } }, 'active'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + EXPIRING_WINDOW_MS, refreshable: false } }, 'expiring'],
+    [{ loginPending: false, needsLogin: false, token: { expiresAt: now, refreshable: false } }, 'expired'],
+  ];
+  for (const [facts, want] of cases) t.equal(sessionState(facts, now), want, JSON.stringify(facts));
+  t.equal(tokenRefreshAt(0, 60 * MIN), 50 * MIN, '1 h token: refreshed 10 min early');
+  t.equal(tokenRefreshAt(0, 4 * MIN), 2 * MIN, 'short token: at half its life');
+});
+
+t.test('catalog diff', async (t) => {
+  const r = (a: string, n: string) => ({ session: 's', accountId: a, roleName: n });
+  const d = catalogDiff([r('1', 'A'), r('1', 'B'), r('2', 'A')], [r('1', 'A'), r('2', 'A'), r('3', 'C')]);
+  t.same(d, { added: [r('3', 'C')], removed: [r('1', 'B')] });
+  t.same(catalogDiff([], []), { added: [], removed: [] });
+  const many = Array.from({ length: 25 }, (_, i) => r(String(i), 'X'));
+  const shown = describeDiff({ added: many, removed: [] }, 10);
+  t.equal(shown.added.length, 11);
+  t.equal(shown.added.at(-1), '…and 15 more');
+});
+
+t.test('start URL, region, scopes and session names: accepted and rejected inputs', async (t) => {
+  for (const [input, want] of [
+    ['https://d-1234567890.awsapps.com/start', 'https://d-1234567890.awsapps.com/start'],
+    ['https://d-1234567890.awsapps.com/start/', 'https://d-1234567890.awsapps.com/start'],
+    ['https://mycorp.awsapps.com/start#/', undefined],
+    ['http://d-1234567890.awsapps.com/start', undefined],
+    ['d-1234567890.awsapps.com/start', undefined],
+    ['https://ssoins-1234.portal.us-east-1.app.aws', 'https://ssoins-1234.portal.us-east-1.app.aws'],
+    ['https://x.awsapps.com/start?foo=1', undefined],
+  ] as Array<[string, string | undefined]>) {
+    if (want === undefined) t.throws(() => parseStartUrl(input), { code: 'InvalidInput' }, input);
+    else t.equal(parseStartUrl(input), want, input);
+  }
+  for (const ok of ['us-east-1', 'eu-west-3', 'us-gov-west-1', 'ap-southeast-2', 'eu-central-2']) t.equal(parseRegion(ok), ok);
+  for (const bad of ['', 'mars', 'US-EAST-1', 'us-east', 'us east 1', 'us-east-1; rm']) t.throws(() => parseRegion(bad), { code: 'InvalidInput', message: /--region/ }, bad);
+  t.same(parseScopes(undefined), ['sso:account:access']);
+  t.same(parseScopes(''), ['sso:account:access']);
+  t.same(parseScopes('sso:account:access, codewhisperer:completions'), ['sso:account:access', 'codewhisperer:completions']);
+  t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set()), 'd-1234567890');
+  t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set(['d-1234567890'])), 'd-1234567890-2');
+});
+
+t.test('sessions from the AWS config file (AWS_CONFIG_FILE) and the settings file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sso-cfg-'));
+  const config = join(dir, 'config');
+  await writeFile(config, [
+    '[default]', 'region = us-east-1',
+    '[sso-session work]', 'sso_start_url = https://d-1111111111.awsapps.com/start', 'sso_region = eu-west-1', 'sso_registration_scopes = sso:account:access',
+    '[sso-session legacy]', 'sso_start_url = https://d-2222222222.awsapps.com/start', 'sso_region = us-east-2',
+    '[sso-session broken]', 'sso_region = us-east-1',
+    '[profile dev]', 'sso_session = work', 'sso_account_id = 111111111111', 'sso_role_name = Admin',
+    '',
+  ].join('\n'));
+  const { sessions, skipped } = await loadAwsConfigSessions({ AWS_CONFIG_FILE: config });
+  t.same(sessions.map((s) => [s.name, s.startUrl, s.region, s.scopes.join(','), s.source]), [
+    ['work', 'https://d-1111111111.awsapps.com/start', 'eu-west-1', 'sso:account:access', 'aws-config'],
+    ['legacy', 'https://d-2222222222.awsapps.com/start', 'us-east-2', 'sso:account:access', 'aws-config'],
+  ]);
+  t.match(skipped, [/broken.*sso_start_url/]);
+  // Edited while running: seen on the next load (the SDK's file cache is bypassed).
+  await writeFile(config, '[sso-session other]\nsso_start_url = https://d-3333333333.awsapps.com/start\nsso_region = us-west-2\n');
+  t.same((await loadAwsConfigSessions({ AWS_CONFIG_FILE: config })).sessions.map((s) => s.name), ['other']);
+  t.same((await loadAwsConfigSessions({ AWS_CONFIG_FILE: join(dir, 'missing') })).sessions, [], 'no config file: no sessions');
+
+  const settings = join(dir, 'sub', 'settings.json');
+  t.same(await loadSettingsSessions(settings), [], 'missing settings file is empty');
+  await saveSettingsSessions(settings, [{ name: 'added', startUrl: 'https://d-4444444444.awsapps.com/start', region: 'us-east-1', scopes: ['sso:account:access'], source: 'agent-settings' }]);
+  t.equal((await stat(settings)).mode & 0o777, 0o600);
+  t.equal((await stat(join(dir, 'sub'))).mode & 0o777, 0o700);
+  const loaded = await loadSettingsSessions(settings);
+  t.same(loaded.map((s) => [s.name, s.source]), [['added', 'agent-settings']]);
+  t.notMatch(await readFile(settings, 'utf8'), /token|secret/i);
+  t.same(mergeSessions(sessions, [...loaded, { ...loaded[0]!, name: 'work' }]).map((s) => `${s.name}:${s.source}`),
+    ['work:aws-config', 'legacy:aws-config', 'added:agent-settings'], 'the AWS config wins a name clash');
+  await writeFile(settings, '{not json');
+  await t.rejects(loadSettingsSessions(settings), { code: 'ConfigFileError', message: /not valid JSON: fix or delete/ });
+});
+
+t.test('AWS errors become the catalog\'s classes in one place', async (t) => {
+  t.match(mapLoginError(sdkError('AccessDeniedException', 400), session), { code: 'LoginFailed', message: /denied/ });
+  t.match(mapLoginError(sdkError('ExpiredTokenException', 400), session), { code: 'LoginFailed', message: /expired/ });
+  t.match(mapLoginError(sdkError('InvalidGrantException', 400), session), { code: 'InvalidSsoConfiguration', message: /https:\/\/d-1234567890\.awsapps\.com\/start in region eu-west-1/ });
+  t.match(mapLoginError(sdkError('InvalidRequestException', 400), session), { code: 'InvalidSsoConfiguration', message: /sso_region/ });
+  t.match(mapLoginError(Object.assign(new Error('getaddrinfo ENOTFOUND oidc.eu-wst-1.amazonaws.com'), { code: 'ENOTFOUND' }), session), { code: 'InvalidSsoConfiguration', message: /region eu-west-1/ });
+  t.match(mapLoginError(sdkError('InternalServerException', 500), session), { code: 'UpstreamError' });
+  t.match(mapPortalError(sdkError('UnauthorizedException', 401), session, 'x'), { code: 'LoginRequired', message: /sso-agent login --session work/ });
+  t.match(mapPortalError(sdkError('ForbiddenException', 403), session, 'x'), { code: 'RoleNotAssigned' });
+  t.match(mapPortalError(sdkError('TooManyRequestsException', 429), session, 'x'), { code: 'Throttled' });
+  t.match(mapPortalError(sdkError('Whatever', 502), session, 'x'), { code: 'UpstreamError' });
+  t.notMatch(invalidConfig(session, sdkError('InvalidGrantException', 400)).message, /\n|at .*\.js/, 'one line, no stack');
+});
+
+t.test('adaptive pacer: unlimited until throttled, then paced, then climbing back', async (t) => {
+  let now = 0;
+  const slept: number[] = [];
+  const p = new AdaptivePacer({ now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; } });
+  for (let i = 0; i < 40; i++) { await p.acquire(); p.onSuccess(); now += 10; }
+  t.equal(p.currentRate(), undefined);
+  t.same(slept, [], 'no waiting before the first throttle');
+  p.onThrottle();
+  const rate = p.currentRate()!;
+  t.equal(rate, 36, 'starts just under what got through in the last second (40): a burst from a full bucket is not taken as the rate');
+  p.onThrottle();
+  t.equal(p.currentRate(), rate, 'one cut per episode');
+  now += 1500;
+  p.onThrottle();
+  t.ok(Math.abs(p.currentRate()! - rate * 0.7) < 1e-9, 'then multiplicative decrease');
+  const low = p.currentRate()!;
+  for (let i = 0; i < 100; i++) { await p.acquire(); p.onSuccess(); }
+  t.ok(p.currentRate()! > low, 'additive increase on success');
+  t.ok(slept.length > 0 && slept.every((ms) => ms > 0), 'requests were spaced');
+});
+
+t.test('adaptive pacer: throttled before any success starts at the fallback rate', async (t) => {
+  const { FALLBACK_RATE } = await import('../../src/sso/pacer.js');
+  const p = new AdaptivePacer({ now: () => 0, sleep: async () => {} });
+  p.onThrottle();
+  t.equal(p.currentRate(), FALLBACK_RATE);
+});
+
+t.test('catalog resolves profile names, ACCOUNT:ROLE and ARNs; prefixes names when sessions multiply', async (t) => {
+  const names = ['work'];
+  const c = new Catalog(() => names);
+  c.setAccounts('work', new Map([['111111111111', { accountId: '111111111111', accountName: 'Prod', roles: ['Admin', 'ReadOnly'], stale: false }]]));
+  t.same(c.list().map((r) => r.profile), ['prod-admin', 'prod-readonly']);
+  t.equal(c.resolve('prod-admin')?.roleName, 'Admin');
+  t.equal(c.resolve('111111111111:ReadOnly')?.profile, 'prod-readonly');
+  t.equal(c.resolve('arn:aws:iam::111111111111:role/Admin')?.profile, 'prod-admin');
+  t.equal(c.resolve('PROD-ADMIN')?.profile, 'prod-admin', 'profile names are case-insensitive');
+  t.equal(c.resolve('nope'), undefined);
+  names.push('home');
+  c.rebuild();
+  t.same(c.list().map((r) => r.profile), ['work-prod-admin', 'work-prod-readonly']);
+  t.equal(c.resolve('111111111111:Admin')?.profile, 'work-prod-admin', 'ACCOUNT:ROLE still works after the rename');
+});
+
+t.test('ManualClock fires timers in order and reports pending labels', async (t) => {
+  const c = new ManualClock(0);
+  const fired: string[] = [];
+  c.setTimeout(() => fired.push('b'), 200, 'b');
+  const h = c.setTimeout(() => fired.push('x'), 100, 'x');
+  c.setTimeout(() => fired.push('a'), 100, 'a');
+  c.clearTimeout(h);
+  t.same(c.pending().map((p) => p.label), ['a', 'b']);
+  await c.advance(150);
+  t.same(fired, ['a']);
+  t.equal(c.now(), 150);
+  t.equal(await c.fireNext('b'), 50);
+  t.same(fired, ['a', 'b']);
+  await t.rejects(c.waitFor('never', 20), /no never timer/);
+});

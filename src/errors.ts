@@ -132,6 +132,12 @@ export class UpstreamError extends AgentError {
   readonly status = 502;
 }
 
+/** The AWS federation endpoint (console sign-in) said no; the message carries its reason. */
+export class FederationRefusedError extends AgentError {
+  readonly code = 'FederationRefused';
+  readonly status = 502;
+}
+
 // ---- the local process and its files ---------------------------------------------------------------
 
 export class AgentNotRunningError extends AgentError {
@@ -181,6 +187,7 @@ export const ERROR_CLASSES = [
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
+  FederationRefusedError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -69,4 +69,5 @@ export const ADMIN_ROUTES = {
   sync: '/v1/sync',
   env: (profile: string) => `/v1/env/${encodeURIComponent(profile)}`,
   process: (profile: string) => `/v1/process/${encodeURIComponent(profile)}`,
+  console: (profile: string) => `/v1/console/${encodeURIComponent(profile)}`,
 } as const;

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   service: { summary: 'install|uninstall|status of the systemd/launchd service', load: () => import('./commands/service.js') },
   emulator: { summary: 'run the local IAM Identity Center emulator', load: () => import('./commands/emulator.js') },
   demo: { summary: 'emulator + agent + login in one go', load: () => import('./commands/demo.js') },
+  console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
 };
 
 function usage(): string {

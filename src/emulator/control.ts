@@ -35,7 +35,7 @@ function str(o: Record<string, unknown>, key: string, required = false): string 
   return v;
 }
 
-const EXPIRABLE = ['accessTokens', 'credentials', 'refreshTokens', 'registrations', 'deviceCodes', 'authCodes'];
+const EXPIRABLE = ['accessTokens', 'credentials', 'refreshTokens', 'registrations', 'deviceCodes', 'authCodes', 'signinTokens'];
 
 function orgView(state: EmulatorState): Record<string, unknown> {
   return {

@@ -34,6 +34,8 @@ export const ids = {
   secretAccessKey: (): string => randomBytes(30).toString('base64').replace(/\//g, '+').slice(0, 40),
   sessionToken: (): string => 'IQoJb3JpZ2luX2VjE' + randomBytes(600).toString('base64'),
   authorizeRequestId: (): string => b64url(24),
+  // Real sign-in tokens are long opaque base64url strings (several hundred characters).
+  signinToken: (): string => b64url(384),
 };
 
 /** Stable per (account, role): AWS keeps the same role id and name suffix for a permission set's role. */

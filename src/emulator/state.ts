@@ -1,5 +1,6 @@
 import { buildOrg, type OrgAccount } from './org.js';
 import { Faults } from './faults.js';
+import type { SigninToken } from './federation.js';
 
 /** Options after defaults; what every handler reads. */
 export interface EmulatorConfig {
@@ -93,6 +94,8 @@ export interface RoleCredentials {
   accountId: string;
   roleName: string;
   expiresAt: number;
+  /** Issued by AssumeRole with other temporary credentials (role chaining): the federation endpoint then takes no SessionDuration. */
+  chained?: boolean;
 }
 
 /** Everything one emulator remembers. Built per emulator: nothing lives at module level. */
@@ -106,6 +109,7 @@ export class EmulatorState {
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly credentials = new Map<string, RoleCredentials>();
+  readonly signinTokens = new Map<string, SigninToken>();
   readonly calls = new Map<string, number>();
   /** Every secret issued, in order, for leak tests. */
   readonly secrets: string[] = [];
@@ -178,6 +182,8 @@ export class EmulatorState {
         return all(this.devices);
       case 'authCodes':
         return all(this.authCodes);
+      case 'signinTokens':
+        return all(this.signinTokens);
       default:
         return -1;
     }

@@ -6,6 +6,7 @@ import type { AgentKeys } from './credentials-app.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';
 import { toProcessOutput } from './to-process-output.js';
+import { toConsoleReply } from './to-console-reply.js';
 
 export interface AgentInfo {
   version: string;
@@ -29,7 +30,7 @@ export interface EnvReply { profile: string; uri: string; token: string }
 
 export interface LogoutReply { loggedOut: string[] }
 
-const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync)$/, /^\/v1\/(env|process)\/[^/]+$/];
+const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync)$/, /^\/v1\/(env|process|console)\/[^/]+$/];
 
 /** The URL SDKs fetch; always 127.0.0.1 (the one loopback form every SDK's allow-list accepts). */
 export function credentialsUri(port: number, profile: string): string {
@@ -101,6 +102,12 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     const role = core.resolveProfile(req.params.profile);
     const creds = await core.getCredentials(role.profile);
     return reply.header('cache-control', 'no-store').send(toProcessOutput(creds));
+  });
+
+  app.get<{ Params: { profile: string } }>('/v1/console/:profile', async (req, reply) => {
+    const role = core.resolveProfile(req.params.profile);
+    const creds = await core.getCredentials(role.profile);
+    return reply.header('cache-control', 'no-store').send(toConsoleReply(role, core.listSessions(), creds));
   });
 
   return app;

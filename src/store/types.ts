@@ -52,6 +52,8 @@ export interface CatalogRole {
   profile: string;
   /** True while this role comes from a last-known listing because the latest one failed. */
   stale: boolean;
+  /** True for a profile whose credentials come from STS AssumeRole with another profile's (role chaining). */
+  chained?: boolean;
 }
 
 /** Temporary role credentials from GetRoleCredentials. Memory only. */

@@ -4,6 +4,7 @@ import type { ConsoleReply } from '../../server/to-console-reply.js';
 import { parseCommandArgs, parseDuration } from '../args.js';
 import type { Command } from '../command.js';
 import { getSigninToken } from '../console/federation.js';
+import { openUrl } from '../open-url.js';
 import { checkDestination, consoleHome, federationEndpoint, loginUrl, sessionDuration } from '../console/signin-url.js';
 
 const HELP = `Usage: sso-agent console PROFILE [--print] [--region R] [--destination URL] [--duration D]
@@ -63,9 +64,8 @@ export const command: Command = async (argv) => {
     process.stdout.write(url + '\n');
     return 0;
   }
-  const { default: open } = await import('open');
   try {
-    const child = await open(url, { wait: false });
+    const child = await openUrl(url);
     child.once('error', () => process.stderr.write('Could not open a browser: run `sso-agent console --print` and open the URL yourself.\n'));
   } catch {
     process.stderr.write(`sso-agent: could not open a browser here: run \`sso-agent console ${profile} --print\` and open the URL yourself\n`);

@@ -1,0 +1,20 @@
+/**
+ * Opens a URL in the person's browser. `$BROWSER` (the convention of sensible-browser, Python's
+ * webbrowser and git: a `:`-separated list of commands, the first one used here) comes first,
+ * because xdg-open consults it only when no desktop handler is registered; otherwise the `open`
+ * package picks the platform's opener.
+ */
+export interface OpenedBrowser {
+  /** Errors of the launcher after it started (a missing command, for example). */
+  once(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<OpenedBrowser> {
+  const { default: open } = await import('open');
+  const browser = (env.BROWSER ?? '').split(':').map((s) => s.trim()).find(Boolean);
+  if (browser) {
+    const [name, ...args] = browser.split(/\s+/);
+    if (name) return open(url, { wait: false, app: { name, arguments: args } });
+  }
+  return open(url, { wait: false });
+}

@@ -298,7 +298,7 @@ export function registerOidcRoutes(app: FastifyInstance, state: EmulatorState): 
     }
     const id = ids.authorizeRequestId();
     state.pendingAuthorize.set(id, { id, clientId, redirectUri, state: st, codeChallenge: challenge, scopes });
-    return html(reply, 200, consentPage(id, reg.clientName, scopes));
+    return html(reply, 200, consentPage(id, reg.clientName, scopes, state.config.startUrl));
   });
 
   app.post('/authorize', async (req, reply) => {

@@ -70,3 +70,16 @@ t.test('the reason of a refusal page is its message line', async (t) => {
   t.equal(refusalReason(''), '');
   t.ok(refusalReason('x'.repeat(1000)).length <= 301, 'cut short');
 });
+
+t.test('getSigninToken: an answer without a token is an upstream error that names the endpoint, never the keys', async (t) => {
+  const { getSigninToken } = await import('../../../src/cli/console/federation.js');
+  const creds = { accessKeyId: 'ASIAEXAMPLEKEY', secretAccessKey: 'very-secret', sessionToken: 'session-token' };
+  const answering = (status: number, body: string): typeof fetch => async () => new Response(body, { status });
+  t.equal(await getSigninToken('https://signin.aws.amazon.com/federation', creds, undefined, answering(200, '{"SigninToken":"abc"}')), 'abc');
+  for (const body of ['{}', 'not json', '{"SigninToken":""}']) {
+    await t.rejects(getSigninToken('https://signin.aws.amazon.com/federation', creds, undefined, answering(200, body)), { code: 'UpstreamError', message: /signin\.aws\.amazon\.com\/federation answered without a SigninToken/ }, body);
+  }
+  const err = await getSigninToken('https://signin.aws.amazon.com/federation', creds, 3600, answering(400, 'Bad Request')).catch((e: Error) => e);
+  t.match(err, { code: 'FederationRefused', message: /refused the sign-in \(HTTP 400: Bad Request\)/ });
+  t.notMatch(String((err as Error).message), /very-secret|session-token|ASIAEXAMPLEKEY/, 'no credential in the message');
+});

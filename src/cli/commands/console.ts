@@ -40,7 +40,7 @@ export const command: Command = async (argv) => {
   if (profile === undefined || extra !== undefined) {
     throw new UsageError('console takes exactly one PROFILE; see `sso-agent console --help`');
   }
-  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+  if (values.region !== undefined && !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(values.region)) {
     throw new UsageError(`--region takes an AWS region such as eu-west-1, not ${JSON.stringify(values.region)}`);
   }
   const destinationFlag = values.destination === undefined ? undefined : checkDestination(values.destination);

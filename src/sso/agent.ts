@@ -48,6 +48,8 @@ export interface AgentCoreOptions {
   retry?: Partial<RetryPolicy>;
   /** Accounts listed at once during a sync. */
   syncConcurrency?: number;
+  /** Called with the whole catalog after each rebuild (the daemon rewrites the token files). */
+  onProfilesChanged?: (profiles: CatalogRole[]) => void;
 }
 
 export const DEFAULT_SYNC_INTERVAL_MS = 8 * 3600_000;
@@ -140,7 +142,7 @@ class SsoAgentCore implements AgentCore {
     this.log = opts.logger;
     this.settingsPath = opts.settingsFile ?? defaultSettingsFile(this.env);
     this.syncIntervalMs = opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
-    this.catalog = new Catalog(() => [...this.sessions.keys()]);
+    this.catalog = new Catalog(() => [...this.sessions.keys()], opts.onProfilesChanged);
     this.cache = new CredentialCache({
       clock: this.clock,
       logger: this.log,
@@ -169,6 +171,10 @@ class SsoAgentCore implements AgentCore {
     }
     if (changed) this.catalog.rebuild();
     this.log.info({ sessions: [...this.sessions.keys()] }, 'sessions loaded');
+  }
+
+  reload(): Promise<void> {
+    return this.load();
   }
 
   private runtime(name: string): SessionRuntime {

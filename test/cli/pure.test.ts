@@ -46,31 +46,33 @@ t.test('relativeTime', async (t) => {
   t.equal(relativeTime(at(-3 * 86_400_000), now), '3d ago');
 });
 
-const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok_en-123' };
+const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok_en-123', tokenFile: '/run/user/1000/sso-agent/tokens/prod-admin' };
 
-t.test('formatEnv', async (t) => {
+t.test('formatEnv points at the token file; the token itself only with --with-token', async (t) => {
   t.equal(formatEnv(pe, 'sh'), [
-    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;',
+    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_CONTAINER_AUTHORIZATION_TOKEN;',
     "export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8732/v1/credentials/prod-admin';",
-    "export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';",
+    "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/run/user/1000/sso-agent/tokens/prod-admin';",
     '',
   ].join('\n'));
+  t.notMatch(formatEnv(pe, 'sh'), /tok_en-123/, 'a token from this start is not printed: it would stop working at the next one');
+  t.match(formatEnv({ ...pe, withToken: true }, 'sh'), /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';$/m);
   const fish = formatEnv(pe, 'fish');
   t.match(fish, /^set -e AWS_PROFILE;$/m);
-  t.match(fish, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN 'tok_en-123';$/m);
-  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: pe.token });
-  t.match(formatEnv({ uri: "it's", token: 'x' }, 'sh'), /'it'\\''s'/, 'single quotes are escaped for sh');
+  t.match(fish, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '\/run\/user\/1000\/sso-agent\/tokens\/prod-admin';$/m);
+  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: pe.tokenFile });
+  t.match(formatEnv({ ...pe, uri: "it's" }, 'sh'), /'it'\\''s'/, 'single quotes are escaped for sh');
 });
 
 t.test('childEnv removes every variable that would win over the container provider', async (t) => {
   const parent: NodeJS.ProcessEnv = { PATH: '/bin', HOME: '/h', AWS_REGION: 'eu-west-1' };
   for (const v of CLEARED_VARS) parent[v] = 'set';
   const env = childEnv(parent, pe);
-  for (const v of CLEARED_VARS) t.notOk(v in env, `${v} removed`);
+  t.same(Object.keys(env).filter((k) => (CLEARED_VARS as readonly string[]).includes(k)), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'], 'only the token file variable is set again');
   t.equal(env.PATH, '/bin');
   t.equal(env.AWS_REGION, 'eu-west-1', 'region and other settings stay');
   t.equal(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, pe.uri);
-  t.equal(env.AWS_CONTAINER_AUTHORIZATION_TOKEN, pe.token);
+  t.equal(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, pe.tokenFile);
   t.equal(parent.AWS_PROFILE, 'set', 'the parent env is not touched');
 });
 

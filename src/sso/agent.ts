@@ -1,7 +1,7 @@
 import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand, type CreateTokenCommandOutput, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand, LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
 import {
-  AgentError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
+  AgentError, ConfigFileError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
   SessionNotFoundError, UpstreamError, reloginHint,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -132,6 +132,8 @@ class SsoAgentCore implements AgentCore {
   private readonly refreshes = new SingleFlight<void>();
   private readonly syncs = new SingleFlight<SyncSummary>();
   private closed = false;
+  /** Sections of the AWS config left out at the last load, by session name, with the reason. */
+  private configProblems = new Map<string, string>();
 
   constructor(private readonly opts: AgentCoreOptions) {
     this.env = opts.env ?? process.env;
@@ -153,7 +155,8 @@ class SsoAgentCore implements AgentCore {
   // ---- sessions ---------------------------------------------------------------------------------
 
   async load(): Promise<void> {
-    const { sessions: fromConfig, skipped } = await loadAwsConfigSessions(this.env);
+    const { sessions: fromConfig, skipped, problems } = await loadAwsConfigSessions(this.env);
+    this.configProblems = problems;
     for (const why of skipped) this.log.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.settingsPath);
     let changed = false;
@@ -358,6 +361,8 @@ class SsoAgentCore implements AgentCore {
         }
         return rt;
       }
+      const problem = this.configProblems.get(req.session);
+      if (problem) throw new ConfigFileError(problem);
       if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session);
       return this.addSession(req.session, req.startUrl, req.region, req.scopes);
     }

@@ -7,9 +7,9 @@
  */
 import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
 import { ROOT, isolatedWorld, run, runCli, spawnAgent, type Agent } from '../support/e2e-harness.js';
@@ -82,6 +82,8 @@ async function main(t: Test): Promise<void> {
   const ls = await runCli(world, ['ls', '--json']);
   t.equal(ls.code, 0, ls.stderr);
   const role = (JSON.parse(ls.stdout) as CatalogRole[])[0] as CatalogRole;
+  // Written when the login's sync filled the catalog, before anyone asked for `env`.
+  t.ok(existsSync(join(dirname(world.socket), 'tokens', role.profile)), 'every profile the catalog learns gets a token file');
   const printed = await runCli(world, ['env', role.profile]);
   t.equal(printed.code, 0, printed.stderr);
   const tokenFile = /AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='([^']+)'/.exec(printed.stdout)?.[1] as string;

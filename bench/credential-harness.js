@@ -48,7 +48,7 @@ export async function startWorld() {
   if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
   const profiles = JSON.parse((await cli(['ls', '--json'])).stdout);
   const profile = profiles[0].profile;
-  const vars = JSON.parse((await cli(['env', profile, '--format', 'json'])).stdout);
+  const vars = JSON.parse((await cli(['env', profile, '--format', 'json', '--with-token'])).stdout);
   return {
     em, env, port, profile, cli,
     uri: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,

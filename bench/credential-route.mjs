@@ -4,6 +4,7 @@
 // autocannon with 10 connections, same run. Prints req/s, p99 latency and the ratios.
 // Needs `npm run build` first. BENCH_DURATION (seconds, default 10) per server.
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { startWorld } from './credential-harness.js';
 
@@ -20,9 +21,15 @@ const world = await startWorld();
 let bare;
 try {
   const headers = { authorization: world.token };
-  const warm = await fetch(world.uri, { headers });
+  // node:http like the SDKs: fetch() adds Sec-Fetch-Mode, which the agent refuses as browser traffic.
+  const warm = await new Promise((resolve, reject) => {
+    request(world.uri, { headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c) => { text += c; }).on('end', () => resolve({ status: res.statusCode, text }));
+    }).on('error', reject).end();
+  });
   if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}`);
-  const body = await warm.text();
+  const body = warm.text;
   const before = await world.stats();
 
   // The baseline: the smallest node:http server that returns the same bytes, in its own process.

@@ -41,7 +41,7 @@ export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
   readonly status = 401;
   constructor(profile: string) {
-    super(`no Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN from \`sso-agent env ${profile}\``);
+    super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`sso-agent env ${profile} --with-token\` (again after each agent restart)`);
   }
 }
 
@@ -49,13 +49,18 @@ export class AccessDeniedError extends AgentError {
   readonly code = 'AccessDenied';
   readonly status = 403;
   constructor(profile: string) {
-    super(`the authorization token is not valid for profile ${profile}: refresh it with \`sso-agent env ${profile}\``);
+    super(`the authorization token is not valid for profile ${profile} (tokens change at every agent start): run \`eval "$(sso-agent env ${profile})"\` again`);
   }
 }
 
 export class ForbiddenRequestError extends AgentError {
   readonly code = 'ForbiddenRequest';
   readonly status = 403;
+}
+
+export class BadRequestError extends AgentError {
+  readonly code = 'BadRequest';
+  readonly status = 400;
 }
 
 export class RouteNotFoundError extends AgentError {
@@ -188,6 +193,7 @@ export const ERROR_CLASSES = [
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
   FederationRefusedError,
+  BadRequestError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -2,7 +2,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Where the agent keeps its private runtime files (socket, token key). Never HOME, never the repo:
+ * Where the agent keeps its private runtime files (socket, token files). Never HOME, never the repo:
  * $XDG_RUNTIME_DIR is a per-user tmpfs on systemd machines; elsewhere a per-user folder in the temp dir.
  */
 export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -46,6 +46,20 @@ export function parseDuration(text: string, flag: string): number {
   return Math.round(n * unit);
 }
 
+/** A duration with a floor: 0, negative or too small a value is refused, naming the minimum. */
+export function parseDurationAtLeast(text: string, flag: string, minMs: number): number {
+  const ms = parseDuration(text, flag);
+  if (ms < minMs) throw new UsageError(`${flag} must be at least ${formatMs(minMs)}, not ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 export function parseIntFlag(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);

@@ -1,21 +1,29 @@
 /**
- * What `env` prints and `exec` sets. Pure. Besides the two container variables, it clears every
+ * What `env` prints and `exec` sets. Pure. Besides the container variables, it clears every
  * variable that would win over them in some SDK's chain (protocol-detail §5.2): static keys and
- * profiles come first in every chain, RELATIVE_URI wins over FULL_URI in most SDKs, and a token
- * FILE wins over the token variable in JS, botocore and Go.
+ * profiles come first in every chain, RELATIVE_URI wins over FULL_URI in most SDKs.
+ *
+ * The token goes by file, not by value: tokens change at every agent start, and botocore, the JS
+ * SDK's fromHttp and the Go SDK read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE on each fetch, so a
+ * shell keeps working across restarts (README, "Tokens and restarts"). The value itself is printed
+ * only on request (`withToken`), for clients that read nothing but the variable.
  */
 export const CLEARED_VARS = [
   'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
 ] as const;
 
 export type EnvFormat = 'sh' | 'fish' | 'json';
 export const ENV_FORMATS: readonly EnvFormat[] = ['sh', 'fish', 'json'];
 
-export interface ProfileEnv { uri: string; token: string }
+export interface ProfileEnv { uri: string; token: string; tokenFile: string; withToken?: boolean }
 
 export function envVars(p: ProfileEnv): Record<string, string> {
-  return { AWS_CONTAINER_CREDENTIALS_FULL_URI: p.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: p.token };
+  return {
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: p.uri,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: p.tokenFile,
+    ...(p.withToken ? { AWS_CONTAINER_AUTHORIZATION_TOKEN: p.token } : {}),
+  };
 }
 
 /** Single quotes: the values are URLs and base64url, but quote anyway so nothing is ever expanded. */

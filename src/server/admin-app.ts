@@ -5,6 +5,7 @@ import type { AgentCore, LoginFlow, LoginRequest } from '../store/types.js';
 import type { AgentKeys } from './credentials-app.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';
+import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
@@ -26,7 +27,7 @@ export interface AdminAppOptions {
 }
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
-export interface EnvReply { profile: string; uri: string; token: string }
+export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string }
 
 export interface LogoutReply { loggedOut: string[] }
 
@@ -95,7 +96,9 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   app.get<{ Params: { profile: string } }>('/v1/env/:profile', async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
-    return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile) };
+    // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
+    const tokenFile = await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
+    return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile), tokenFile };
   });
 
   app.get<{ Params: { profile: string } }>('/v1/process/:profile', async (req, reply) => {

@@ -34,3 +34,20 @@ function isLoopbackIPv4(name: string): boolean {
   if (parts.length !== 4 || parts[0] !== '127') return false;
   return parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
+
+/**
+ * RFC 9112 §3.2: a request with more than one Host is answered 400. Node keeps only the first in
+ * `req.headers`, so count the raw ones (name, value, name, value, …).
+ */
+export function hostHeaderCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') n++;
+  return n;
+}
+
+/** Headers only browsers send (fetch metadata, Referer): SDKs and CLIs send none of them. */
+export const BROWSER_HEADERS = ['sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'referer'] as const;
+
+export function browserHeader(headers: Record<string, unknown>): string | undefined {
+  return BROWSER_HEADERS.find((h) => headers[h] !== undefined);
+}

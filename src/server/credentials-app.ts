@@ -1,11 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import {
-  AccessDeniedError, ForbiddenRequestError, MethodNotAllowedError,
+  AccessDeniedError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError,
   MissingAuthorizationError, UriTooLongError, isAgentError,
 } from '../errors.js';
 import type { AgentCore, OAuthCallbackQuery, SessionState } from '../store/types.js';
-import { checkHost } from './check-host.js';
+import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
 import { verifyProfileToken } from './profile-token.js';
 import { toContainerCredentials } from './to-container-credentials.js';
@@ -13,8 +13,10 @@ import { callbackPage } from './callback-page.js';
 
 /** The agent's secret material, loaded once by the daemon. */
 export interface AgentKeys {
-  /** HMAC key for per-profile tokens (see profile-token.ts). */
+  /** HMAC key for per-profile tokens (see profile-token.ts); new at every start. */
   agentKey: Buffer;
+  /** The private folder holding the socket and the token files (token-files.ts). */
+  runtimeDir: string;
 }
 
 export interface CredentialsAppOptions {
@@ -39,6 +41,7 @@ export const TCP_LIMITS = {
   maxHeaderSize: 8192,
 } as const;
 
+const OAUTH_CALLBACK_PATH = '/oauth/callback';
 const KNOWN_PATHS = [/^\/v1\/credentials\/[^/]+$/, /^\/health$/, /^\/oauth\/callback$/];
 
 /**
@@ -64,11 +67,19 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
 
   // Every guard in one hook, before any route (and before the 404 handler) runs.
   app.addHook('onRequest', async (req) => {
+    if (hostHeaderCount(req.raw.rawHeaders) > 1) {
+      throw new BadRequestError('the request carries more than one Host header (RFC 9112 requires a single one)');
+    }
     if (!checkHost(req.headers.host, port())) {
       throw new ForbiddenRequestError('the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
     }
     if (req.headers.origin !== undefined) {
       throw new ForbiddenRequestError('requests from web pages (with an Origin header) are refused: credentials are for local SDKs only');
+    }
+    // The OAuth redirect is the one request a browser is meant to make (and it sends fetch metadata).
+    const fromBrowser = req.routeOptions.url === OAUTH_CALLBACK_PATH ? undefined : browserHeader(req.headers);
+    if (fromBrowser !== undefined) {
+      throw new ForbiddenRequestError(`requests carrying ${fromBrowser} (sent by web browsers) are refused: credentials are for local SDKs only`);
     }
     if (req.method !== 'GET') {
       throw new MethodNotAllowedError(`${req.method} is not allowed: this port answers GET only`);
@@ -105,25 +116,18 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       .send(Buffer.from(JSON.stringify(toContainerCredentials(creds))));
   });
 
+  // Unauthenticated, so it says only whether the agent can serve; per-session detail (names,
+  // counts, expiry) stays on the private admin socket (`sso-agent status`).
   app.get('/health', async (_req, reply) => {
-    const sessions = core.listSessions().map((s) => ({
-      state: s.state,
-      refreshable: s.refreshable,
-      accounts: s.accounts,
-      roles: s.roles,
-      staleAccounts: s.staleAccounts,
-      syncFailed: s.lastSyncError !== undefined,
-    }));
     const unhealthy: SessionState[] = ['expired', 'login-needed'];
-    const status = sessions.some((s) => unhealthy.includes(s.state) || s.syncFailed) ? 'degraded' : 'ok';
+    const degraded = core.listSessions().some((s) => unhealthy.includes(s.state) || s.lastSyncError !== undefined);
     return reply.header('cache-control', 'no-store').send({
-      status,
+      status: degraded ? 'degraded' : 'ok',
       uptimeSeconds: Math.max(0, Math.round((now() - startedAt) / 1000)),
-      sessions,
     });
   });
 
-  app.get<{ Querystring: Record<string, unknown> }>('/oauth/callback', async (req, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>(OAUTH_CALLBACK_PATH, async (req, reply) => {
     const q = req.query ?? {};
     const pick = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     const query: OAuthCallbackQuery = {

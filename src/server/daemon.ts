@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
+import type { FastifyListenOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
-import { InvalidInputError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { socketPath } from '../paths.js';
 import type { AgentCoreOptions } from '../sso/agent.js';
@@ -10,7 +10,10 @@ import type { AgentCore } from '../store/types.js';
 import { VERSION } from '../version.js';
 import { buildAdminApp, type AgentInfo } from './admin-app.js';
 import { buildCredentialsApp } from './credentials-app.js';
-import { listenPrivately, loadOrCreateAgentKey, prepareSocketPath } from './runtime-files.js';
+import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
+import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
+import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
+import { rewriteTokenFiles } from './token-files.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -32,6 +35,8 @@ export interface DaemonOptions {
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
   /** Only loopback; anything else is refused before binding. */
   host?: string;
+  /** A listening TCP socket inherited from systemd (socket-activation.ts); default: none, bind `port`. */
+  listenFd?: number;
 }
 
 export interface RunningDaemon {
@@ -39,6 +44,10 @@ export interface RunningDaemon {
   socket: string;
   core: AgentCore;
   logger: Logger;
+  /** Where the per-profile token files live (the socket's private folder). */
+  runtimeDir: string;
+  /** SIGHUP: re-reads the sessions from the AWS config and the settings; keeps serving. */
+  reload(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish (long polls are cut after SHUTDOWN_GRACE_MS), removes the socket. */
   close(): Promise<void>;
 }
@@ -70,25 +79,44 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   assertLoopbackHost(host);
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', stream: opts.logStream });
   const socket = opts.socket ?? socketPath(env);
-
-  // The key's folder is the socket's folder; loadOrCreateAgentKey makes sure it is private.
-  const agentKey = await loadOrCreateAgentKey(dirname(socket));
+  assertSocketPathFits(socket);
+  const runtimeDir = dirname(socket);
+  await ensurePrivateDir(runtimeDir);
   await prepareSocketPath(socket);
+  const agentKey = newAgentKey();
 
   let port = 0;
+  let serving = false;
   const startedAt = new Date().toISOString();
-  const coreOpts: CoreFactoryOptions = { ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback` };
+  const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteTokenFiles(runtimeDir, agentKey, profiles)
+    .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
+  const coreOpts: CoreFactoryOptions = {
+    ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
+    // Before this agent holds the socket the files belong to whoever does: never write them.
+    onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
+  };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 
-  const keys = { agentKey };
+  const keys = { agentKey, runtimeDir };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
   const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt });
   const admin = buildAdminApp({ core, keys, info, logger });
   try {
-    await tcp.listen({ host, port: opts.port });
-    port = (tcp.server.address() as AddressInfo).port;
-    await listenPrivately(socket, () => admin.listen({ path: socket }));
+    try {
+      // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
+      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host } as FastifyListenOptions) : { host, port: opts.port });
+    } catch (err) {
+      // The port clash of two agents started at once on one socket: name the real clash.
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && await socketAnswers(socket)) throw new AgentAlreadyRunningError(socket);
+      throw err;
+    }
+    const address = tcp.server.address() as AddressInfo;
+    if (opts.listenFd !== undefined) assertLoopbackAddress(address.address);
+    port = address.port;
+    await listenPrivately(socket, () => admin.listen({ path: socket })).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? new AgentAlreadyRunningError(socket) : err;
+    });
   } catch (err) {
     await Promise.allSettled([tcp.close(), admin.close(), core.close()]);
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -96,6 +124,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     }
     throw err;
   }
+  serving = true;
+  // Every file a shell may point at now holds this start's token.
+  await writeTokens(core.listProfiles().map((r) => r.profile));
   logger.info({ port, socket, version: VERSION }, 'listening');
 
   let closing: Promise<void> | undefined;
@@ -116,5 +147,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     })();
     return closing;
   };
-  return { port, socket, core, logger, close };
+  const reload = async (): Promise<void> => {
+    try {
+      await core.reload();
+      logger.info({ sessions: core.listSessions().length }, 'configuration reloaded');
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'reload failed; keeping the previous sessions');
+    }
+  };
+  return { port, socket, core, logger, runtimeDir, reload, close };
 }

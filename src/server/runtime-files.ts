@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
 
 /** 32 bytes: the HMAC-SHA256 key size; more adds nothing, less weakens every profile token. */
 export const AGENT_KEY_BYTES = 32;
-export const AGENT_KEY_FILE = 'token.key';
 
 /**
  * Makes sure `dir` exists, is a real directory owned by this user and readable by nobody else.
@@ -31,35 +29,28 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * The agent key lives beside the socket (a private runtime folder, never HOME or the repo) and is
- * reused across restarts, so `AWS_CONTAINER_AUTHORIZATION_TOKEN` values already exported in shells
- * keep working after the agent restarts.
+ * A fresh key for every process, held in memory only: a token captured while the agent was down
+ * (another local user squatting the port) is worthless once it starts again. Shells keep working
+ * through the token files (token-files.ts), which each start rewrites.
  */
-export async function loadOrCreateAgentKey(dir: string, random: (n: number) => Buffer = randomBytes): Promise<Buffer> {
-  await ensurePrivateDir(dir);
-  const file = join(dir, AGENT_KEY_FILE);
-  try {
-    // O_EXCL: two agents starting at once must not each write a different key.
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      const key = random(AGENT_KEY_BYTES);
-      await handle.writeFile(key);
-      return key;
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+export function newAgentKey(random: (n: number) => Buffer = randomBytes): Buffer {
+  return random(AGENT_KEY_BYTES);
+}
+
+/**
+ * sun_path holds 108 bytes on Linux and 104 on macOS and the BSDs, the final NUL included. A longer
+ * path is silently cut by the kernel, so the socket would appear under another name: refuse first.
+ */
+export function maxSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
+  return (platform === 'linux' ? 108 : 104) - 1;
+}
+
+export function assertSocketPathFits(socket: string, platform: NodeJS.Platform = process.platform): void {
+  const bytes = Buffer.byteLength(socket, 'utf8');
+  const max = maxSocketPathBytes(platform);
+  if (bytes > max) {
+    throw new InvalidInputError(`the socket path is ${bytes} bytes, over the ${max}-byte limit of unix sockets here: pass a shorter --socket (or SSO_AGENT_SOCK), e.g. under $XDG_RUNTIME_DIR`);
   }
-  const st = await lstat(file);
-  if (!st.isFile() || (st.mode & 0o077) !== 0) {
-    throw new InvalidInputError(`${file} is not a private file (mode ${(st.mode & 0o777).toString(8)}): delete it and restart the agent (exported tokens will change)`);
-  }
-  const key = await readFile(file);
-  if (key.length !== AGENT_KEY_BYTES) {
-    throw new InvalidInputError(`${file} is damaged (${key.length} bytes, expected ${AGENT_KEY_BYTES}): delete it and restart the agent (exported tokens will change)`);
-  }
-  return key;
 }
 
 /** How long a live agent has to accept a connection before its socket counts as dead. */
@@ -80,14 +71,18 @@ export async function prepareSocketPath(socket: string): Promise<void> {
   if (!st.isSocket()) {
     throw new InvalidInputError(`${socket} exists and is not a socket: remove it or pass --socket with another path`);
   }
-  const alive = await new Promise<boolean>((resolve) => {
+  if (await socketAnswers(socket)) throw new AgentAlreadyRunningError(socket);
+  await unlink(socket).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
+}
+
+/** True when something accepts connections on the unix socket `socket` (a live agent). */
+export function socketAnswers(socket: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
     const c = connect({ path: socket });
     const timer = setTimeout(() => { c.destroy(); resolve(true); }, PROBE_TIMEOUT_MS);
     c.once('connect', () => { clearTimeout(timer); c.destroy(); resolve(true); });
     c.once('error', () => { clearTimeout(timer); resolve(false); });
   });
-  if (alive) throw new AgentAlreadyRunningError(socket);
-  await unlink(socket).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
 }
 
 /**

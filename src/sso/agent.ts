@@ -1,7 +1,7 @@
 import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand, type CreateTokenCommandOutput, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand, LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
 import {
-  AgentError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
+  AgentError, ConfigFileError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
   SessionNotFoundError, UpstreamError, reloginHint,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +48,8 @@ export interface AgentCoreOptions {
   retry?: Partial<RetryPolicy>;
   /** Accounts listed at once during a sync. */
   syncConcurrency?: number;
+  /** Called with the whole catalog after each rebuild (the daemon rewrites the token files). */
+  onProfilesChanged?: (profiles: CatalogRole[]) => void;
 }
 
 export const DEFAULT_SYNC_INTERVAL_MS = 8 * 3600_000;
@@ -130,6 +132,8 @@ class SsoAgentCore implements AgentCore {
   private readonly refreshes = new SingleFlight<void>();
   private readonly syncs = new SingleFlight<SyncSummary>();
   private closed = false;
+  /** Sections of the AWS config left out at the last load, by session name, with the reason. */
+  private configProblems = new Map<string, string>();
 
   constructor(private readonly opts: AgentCoreOptions) {
     this.env = opts.env ?? process.env;
@@ -140,7 +144,7 @@ class SsoAgentCore implements AgentCore {
     this.log = opts.logger;
     this.settingsPath = opts.settingsFile ?? defaultSettingsFile(this.env);
     this.syncIntervalMs = opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
-    this.catalog = new Catalog(() => [...this.sessions.keys()]);
+    this.catalog = new Catalog(() => [...this.sessions.keys()], opts.onProfilesChanged);
     this.cache = new CredentialCache({
       clock: this.clock,
       logger: this.log,
@@ -151,7 +155,8 @@ class SsoAgentCore implements AgentCore {
   // ---- sessions ---------------------------------------------------------------------------------
 
   async load(): Promise<void> {
-    const { sessions: fromConfig, skipped } = await loadAwsConfigSessions(this.env);
+    const { sessions: fromConfig, skipped, problems } = await loadAwsConfigSessions(this.env);
+    this.configProblems = problems;
     for (const why of skipped) this.log.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.settingsPath);
     let changed = false;
@@ -169,6 +174,10 @@ class SsoAgentCore implements AgentCore {
     }
     if (changed) this.catalog.rebuild();
     this.log.info({ sessions: [...this.sessions.keys()] }, 'sessions loaded');
+  }
+
+  reload(): Promise<void> {
+    return this.load();
   }
 
   private runtime(name: string): SessionRuntime {
@@ -352,6 +361,8 @@ class SsoAgentCore implements AgentCore {
         }
         return rt;
       }
+      const problem = this.configProblems.get(req.session);
+      if (problem) throw new ConfigFileError(problem);
       if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session);
       return this.addSession(req.session, req.startUrl, req.region, req.scopes);
     }

@@ -24,23 +24,31 @@ export function parseScopes(value: string | undefined): string[] {
  * Sections without a start URL or region are skipped with a reason, not fatal: the file is the
  * person's, and one half-written section must not stop the agent.
  */
-export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[] }> {
+export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[]; problems: Map<string, string> }> {
   const configFilepath = awsConfigPath(env);
   const { configFile } = await loadSharedConfigFiles({ configFilepath, filepath: join(dirname(configFilepath), '.sso-agent-no-credentials-file'), ignoreCache: true });
   const sessions: SessionConfig[] = [];
   const skipped: string[] = [];
+  // Per session name, why it was left out: `login --session NAME` then says that, not "unknown session".
+  const problems = new Map<string, string>();
   for (const [key, section] of Object.entries(configFile)) {
     if (!key.startsWith('sso-session.')) continue;
     const name = key.slice('sso-session.'.length);
     const startUrl = section.sso_start_url;
     const region = section.sso_region;
-    if (!startUrl || !region) {
-      skipped.push(`[sso-session ${name}] in ${configFilepath} lacks ${!startUrl ? 'sso_start_url' : 'sso_region'}`);
+    const where = `[sso-session ${name}] in ${configFilepath}`;
+    // The same checks as --start-url and --region: the file must not send AWS what the flags refuse.
+    const why = !startUrl || !region
+      ? `${where} lacks ${!startUrl ? 'sso_start_url' : 'sso_region'}`
+      : configValueProblem(where, 'sso_start_url', startUrl, startUrlProblem(startUrl)) ?? configValueProblem(where, 'sso_region', region, regionProblem(region));
+    if (why) {
+      skipped.push(why);
+      problems.set(name, why);
       continue;
     }
-    sessions.push({ name, startUrl, region, scopes: parseScopes(section.sso_registration_scopes), source: 'aws-config' });
+    sessions.push({ name, startUrl: parseStartUrl(startUrl!), region: region!, scopes: parseScopes(section.sso_registration_scopes), source: 'aws-config' });
   }
-  return { sessions, skipped };
+  return { sessions, skipped, problems };
 }
 
 interface SettingsFile { version: 1; sessions: Array<Omit<SessionConfig, 'source'>> }
@@ -90,29 +98,43 @@ export function mergeSessions(fromConfig: SessionConfig[], fromSettings: Session
   return [...fromConfig, ...fromSettings.filter((s) => !names.has(s.name))];
 }
 
+function configValueProblem(where: string, key: string, value: string, problem: string | undefined): string | undefined {
+  return problem && `${where}: ${key} = ${JSON.stringify(value)} ${problem}; fix that line (then restart the agent or send it SIGHUP)`;
+}
+
+/** What is wrong with a start URL, if anything: it must be https, with a host, no query or fragment. */
+export function startUrlProblem(input: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:') return `must use https (got ${url.protocol.replace(':', '')})`;
+  if (url.search || url.hash) return 'must not carry a query or fragment';
+  return undefined;
+}
+
+/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
+export function regionProblem(input: string): string | undefined {
+  return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(input) ? undefined : 'is not an AWS region (e.g. eu-west-1)';
+}
+
 /**
  * Checks a start URL given on the command line: https, with a host. Returns it without trailing
  * slashes, as portals print it. Rejections name the fix.
  */
 export function parseStartUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
+  const problem = startUrlProblem(input);
+  if (problem === 'is not a URL') {
     throw new InvalidInputError(`${JSON.stringify(input)} is not a URL: pass the portal URL, e.g. --start-url https://d-1234567890.awsapps.com/start`);
   }
-  if (url.protocol !== 'https:') {
-    throw new InvalidInputError(`the start URL must use https (got ${url.protocol.replace(':', '')}): pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
-  }
-  if (url.search || url.hash) {
-    throw new InvalidInputError(`the start URL must not carry a query or fragment: pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
-  }
-  return url.toString().replace(/\/+$/, '');
+  if (problem) throw new InvalidInputError(`the start URL ${problem}: pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
+  return new URL(input).toString().replace(/\/+$/, '');
 }
 
-/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
 export function parseRegion(input: string): string {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(input)) {
+  if (regionProblem(input)) {
     throw new InvalidInputError(`${JSON.stringify(input)} is not an AWS region: pass the region of your IAM Identity Center, e.g. --region eu-west-1`);
   }
   return input;

@@ -20,7 +20,7 @@ export class Catalog {
   private byRef = new Map<string, CatalogRole>();
 
   /** `sessionNames` is every configured session, logged in or not: it decides the name prefix. */
-  constructor(private readonly sessionNames: () => string[]) {}
+  constructor(private readonly sessionNames: () => string[], private readonly onChange?: (roles: CatalogRole[]) => void) {}
 
   accounts(session: string): ReadonlyMap<string, AccountListing> | undefined {
     return this.sessions.get(session);
@@ -76,5 +76,6 @@ export class Catalog {
     for (const r of roles) add(`${r.accountId}:${r.roleName}`.toLowerCase(), r);
     this.roles = roles;
     this.byRef = byRef;
+    this.onChange?.(roles);
   }
 }

@@ -126,5 +126,7 @@ export interface AgentCore {
   completeOAuthCallback(query: OAuthCallbackQuery): Promise<{ session: string }>;
   logout(session: string): Promise<void>;
   sync(session?: string): Promise<SyncSummary[]>;
+  /** Re-reads the sessions from the AWS config and the agent settings (SIGHUP). */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }

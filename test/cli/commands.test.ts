@@ -4,12 +4,13 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../src/logger.js';
 import { startDaemon } from '../../src/server/daemon.js';
+import { agentGet } from '../support/agent-get.js';
 import { fakeCore, type FakeCore } from '../support/fake-core.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,13 +74,18 @@ t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/);
   t.match(r.stdout, new RegExp(`export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127\\.0\\.0\\.1:${port}/v1/credentials/prod-admin';`));
+  t.notMatch(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=/m, 'no token value: it would stop working at the next agent start');
   r = await run(['env', '111111111111:Admin', '--format', 'json'], env);
   const vars = JSON.parse(r.stdout);
-  const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  t.same(Object.keys(vars).sort(), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+  t.equal(statSync(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).mode & 0o777, 0o600, 'the token file is private');
+  const res = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: readFileSync(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, 'utf8') });
   t.equal(res.status, 200);
-  t.equal(((await res.json()) as { AccountId: string }).AccountId, '111111111111');
+  t.equal(res.json<{ AccountId: string }>().AccountId, '111111111111');
   r = await run(['env', 'prod-admin', '--format', 'fish'], env);
-  t.match(r.stdout, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN '/m);
+  t.match(r.stdout, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '/m);
+  r = await run(['env', 'prod-admin', '--with-token'], env);
+  t.match(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='[A-Za-z0-9_-]{43}';$/m, '--with-token adds the value for clients that read only the variable');
   t.notMatch(r.stdout, /secret-|session-token-/, 'env prints no AWS secret');
 
   r = await run(['env', 'prod-admin', '--format', 'csh'], env);
@@ -100,10 +106,10 @@ t.test('exec: the profile env, cleared variables, the child\'s exit status', asy
   t.equal(r.code, 7, 'exits with the command\'s status');
   const seen = JSON.parse(r.stdout);
   t.match(seen.u, /\/v1\/credentials\/dev-admin$/);
-  t.type(seen.t, 'string');
+  t.equal(seen.t, undefined, 'no token value, only the file');
   t.equal(seen.p, undefined);
   t.equal(seen.k, undefined);
-  t.equal(seen.f, undefined);
+  t.match(seen.f, /\/tokens\/dev-admin$/, 'the agent\'s token file replaces the parent\'s');
   t.equal(seen.r, 'eu-west-1');
 
   const nf = await run(['exec', 'dev-admin', '--', 'no-such-command-xyz'], env);

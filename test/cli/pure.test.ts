@@ -2,6 +2,7 @@ import t from 'tap';
 import { canOpenBrowser } from '../../src/cli/browser.js';
 import { formatTable, relativeTime } from '../../src/cli/table.js';
 import { CLEARED_VARS, childEnv, formatEnv } from '../../src/cli/env-lines.js';
+import { parseDurationAtLeast } from '../../src/cli/args.js';
 import { formatStatus } from '../../src/cli/commands/status.js';
 import { formatProfiles } from '../../src/cli/commands/ls.js';
 
@@ -46,31 +47,33 @@ t.test('relativeTime', async (t) => {
   t.equal(relativeTime(at(-3 * 86_400_000), now), '3d ago');
 });
 
-const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok_en-123' };
+const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok_en-123', tokenFile: '/run/user/1000/sso-agent/tokens/prod-admin' };
 
-t.test('formatEnv', async (t) => {
+t.test('formatEnv points at the token file; the token itself only with --with-token', async (t) => {
   t.equal(formatEnv(pe, 'sh'), [
-    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;',
+    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_CONTAINER_AUTHORIZATION_TOKEN;',
     "export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8732/v1/credentials/prod-admin';",
-    "export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';",
+    "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/run/user/1000/sso-agent/tokens/prod-admin';",
     '',
   ].join('\n'));
+  t.notMatch(formatEnv(pe, 'sh'), /tok_en-123/, 'a token from this start is not printed: it would stop working at the next one');
+  t.match(formatEnv({ ...pe, withToken: true }, 'sh'), /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';$/m);
   const fish = formatEnv(pe, 'fish');
   t.match(fish, /^set -e AWS_PROFILE;$/m);
-  t.match(fish, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN 'tok_en-123';$/m);
-  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: pe.token });
-  t.match(formatEnv({ uri: "it's", token: 'x' }, 'sh'), /'it'\\''s'/, 'single quotes are escaped for sh');
+  t.match(fish, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '\/run\/user\/1000\/sso-agent\/tokens\/prod-admin';$/m);
+  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: pe.tokenFile });
+  t.match(formatEnv({ ...pe, uri: "it's" }, 'sh'), /'it'\\''s'/, 'single quotes are escaped for sh');
 });
 
 t.test('childEnv removes every variable that would win over the container provider', async (t) => {
   const parent: NodeJS.ProcessEnv = { PATH: '/bin', HOME: '/h', AWS_REGION: 'eu-west-1' };
   for (const v of CLEARED_VARS) parent[v] = 'set';
   const env = childEnv(parent, pe);
-  for (const v of CLEARED_VARS) t.notOk(v in env, `${v} removed`);
+  t.same(Object.keys(env).filter((k) => (CLEARED_VARS as readonly string[]).includes(k)), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'], 'only the token file variable is set again');
   t.equal(env.PATH, '/bin');
   t.equal(env.AWS_REGION, 'eu-west-1', 'region and other settings stay');
   t.equal(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, pe.uri);
-  t.equal(env.AWS_CONTAINER_AUTHORIZATION_TOKEN, pe.token);
+  t.equal(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, pe.tokenFile);
   t.equal(parent.AWS_PROFILE, 'set', 'the parent env is not touched');
 });
 
@@ -102,4 +105,14 @@ t.test('rejectPositionals', async (t) => {
   t.doesNotThrow(() => rejectPositionals('ls', []));
   t.throws(() => rejectPositionals('ls', ['x', 'y']), { code: 'BadUsage', message: 'ls takes no arguments (got x); see `sso-agent ls --help`' });
   t.throws(() => rejectPositionals('sync', ['work'], '--session'), { code: 'BadUsage', message: 'sync takes no arguments (got work); did you mean --session work?' });
+});
+
+t.test('parseDurationAtLeast: a floor named in the message; 0 and too small refused', async (t) => {
+  t.equal(parseDurationAtLeast('1m', '--sync-interval', 60_000), 60_000);
+  t.equal(parseDurationAtLeast('8h', '--sync-interval', 60_000), 8 * 3_600_000);
+  for (const v of ['0', '59s', '0.5m', '100ms']) {
+    t.throws(() => parseDurationAtLeast(v, '--sync-interval', 60_000), { code: 'BadUsage', message: new RegExp(`--sync-interval must be at least 1m, not "${v.replace('.', '\\.')}"`) }, v);
+  }
+  t.throws(() => parseDurationAtLeast('-1h', '--sync-interval', 60_000), { code: 'BadUsage', message: /takes a duration such as/ });
+  t.throws(() => parseDurationAtLeast('1', '--x', 1500), { message: /at least 1500ms/ });
 });

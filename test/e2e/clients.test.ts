@@ -14,6 +14,7 @@ import { fromContainerMetadata, fromHttp, fromNodeProviderChain, fromProcess } f
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
+import { agentGet } from '../support/agent-get.js';
 import { MAIN, isolatedWorld, loginPkce, profileEnv, run, runCli, spawnAgent } from '../support/e2e-harness.js';
 
 const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2 });
@@ -47,9 +48,11 @@ function expectArn(t: Pick<typeof tap, 'match'>, arn: unknown, role: CatalogRole
   t.match(String(arn), new RegExp(`^arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${escapeRe(role.roleName)}_[0-9a-f]+/`), `${via}: the ARN names ${role.accountId} / ${role.roleName}`);
 }
 
-/** The container variables and nothing else that could give credentials. */
+/** The container variables exactly as `sso-agent env` prints them, and nothing else that could give credentials. */
 async function containerEnv(role: CatalogRole): Promise<NodeJS.ProcessEnv> {
-  const vars = await profileEnv(world, role.profile);
+  const printed = await runCli(world, ['env', role.profile, '--format', 'json']);
+  t.equal(printed.code, 0, printed.stderr);
+  const vars = JSON.parse(printed.stdout) as Record<string, string>;
   t.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, `http://127.0.0.1:${agent.port}/v1/credentials/${role.profile}`);
   return { ...world.env, ...vars, AWS_DEFAULT_REGION: em.region };
 }
@@ -74,7 +77,7 @@ t.test('botocore: its own provider chain finds the container endpoint', async (t
 
 t.test('botocore with another profile\'s token is refused', async (t) => {
   const env = await containerEnv(a);
-  env.AWS_CONTAINER_AUTHORIZATION_TOKEN = (await profileEnv(world, b.profile)).AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = (await profileEnv(world, b.profile)).AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
   const r = await run('python3', ['-c', BOTOCORE, em.url, em.region], env);
   t.not(r.code, 0);
   t.match(r.stderr, /403|AccessDenied/);
@@ -129,7 +132,6 @@ t.test('JS SDK v3 providers sign an STS call the emulator accepts', async (t) =>
   const envA = await containerEnv(a);
   await withEnv(envA, async () => {
     expectArn(t, await callerArn(fromHttp({})), a, 'fromHttp');
-    expectArn(t, await callerArn(fromContainerMetadata({ maxRetries: 0 })), a, 'fromContainerMetadata');
     expectArn(t, await callerArn(fromNodeProviderChain()), a, 'default chain (fromNodeProviderChain)');
     const sts = new STSClient({ region: em.region, endpoint: em.url, maxAttempts: 1 });
     const out = await sts.send(new GetCallerIdentityCommand({}));
@@ -139,13 +141,30 @@ t.test('JS SDK v3 providers sign an STS call the emulator accepts', async (t) =>
     t.ok(creds.expiration instanceof Date && creds.expiration.getTime() > Date.now() + 15 * 60_000, 'more than 15 min left, past every SDK refresh window');
   });
 
+  // fromContainerMetadata (@smithy/credential-provider-imds) reads the token variable only: it
+  // needs `env --with-token`; without it the agent's 401 names the fix.
+  await withEnv(envA, async () => {
+    const err = await fromContainerMetadata({ maxRetries: 0 })().then(() => undefined, (e: unknown) => e as Error);
+    t.ok(err, 'fromContainerMetadata without the token variable fails');
+  });
+  const noToken = await agentGet(envA.AWS_CONTAINER_CREDENTIALS_FULL_URI as string);
+  t.equal(noToken.status, 401);
+  t.match(noToken.json(), { Code: 'MissingAuthorization', Message: /AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*sso-agent env .* --with-token/ });
+  const withToken: NodeJS.ProcessEnv = { ...envA, AWS_CONTAINER_AUTHORIZATION_TOKEN: (await profileEnv(world, a.profile)).AWS_CONTAINER_AUTHORIZATION_TOKEN };
+  delete withToken.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+  await withEnv(withToken, async () => {
+    expectArn(t, await callerArn(fromContainerMetadata({ maxRetries: 0 })), a, 'fromContainerMetadata (with --with-token)');
+  });
+
   const config = join(world.home, 'home/.aws/config-js');
   writeFileSync(config, `[profile js-process]\ncredential_process = "${process.execPath}" "${MAIN}" credential-process ${b.roleArn}\n`);
   await withEnv({ ...world.env, AWS_CONFIG_FILE: config }, async () => {
     expectArn(t, await callerArn(fromProcess({ profile: 'js-process' })), b, 'fromProcess (role ARN as PROFILE)');
   });
 
-  await withEnv({ ...envA, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong' }, async () => {
+  const wrongFile = join(world.home, 'wrong-token');
+  writeFileSync(wrongFile, 'wrong', { mode: 0o600 });
+  await withEnv({ ...envA, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: wrongFile }, async () => {
     const err = await fromHttp({ maxRetries: 0 })().then(() => undefined, (e: unknown) => e as { message: string; Code?: string });
     t.ok(err, 'fromHttp fails with a wrong token');
     t.equal(err?.Code, 'AccessDenied', 'and shows our Code');
@@ -154,9 +173,9 @@ t.test('JS SDK v3 providers sign an STS call the emulator accepts', async (t) =>
 
 t.test('the agent refuses a web page and a rebinding attack on the real socket', async (t) => {
   const vars = await profileEnv(world, a.profile);
-  let res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN, origin: 'https://evil.example' } });
+  let res = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN, origin: 'https://evil.example' });
   t.equal(res.status, 403);
-  res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { method: 'POST', headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  res = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN }, 'POST');
   t.equal(res.status, 405);
   // node:http, not fetch: fetch does not let a caller set Host.
   const rebind = await new Promise<number | undefined>((resolve, reject) => {

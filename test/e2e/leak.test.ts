@@ -6,10 +6,11 @@
  * profile token may appear in the agent's log or in any file under that folder.
  */
 import t from 'tap';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
+import { agentGet } from '../support/agent-get.js';
 import { isolatedWorld, loginPkce, profileEnv, runCli, spawnAgent } from '../support/e2e-harness.js';
 
 function filesUnder(dir: string): string[] {
@@ -41,14 +42,14 @@ t.test('no issued secret in the log or any file after a full run', async (t) => 
   const role = roles[0] as CatalogRole;
   t.equal((await runCli(world, ['status'])).code, 0);
   const vars = await profileEnv(world, role.profile);
-  const served = await (await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json() as { SecretAccessKey: string; SessionToken?: string; Token: string; AccessKeyId: string };
+  const served = (await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN })).json() as { SecretAccessKey: string; SessionToken?: string; Token: string; AccessKeyId: string };
   t.type(served.SecretAccessKey, 'string');
   const proc = JSON.parse((await runCli(world, ['credential-process', (roles[1] as CatalogRole).profile])).stdout);
   t.type(proc.SessionToken, 'string');
 
   // Refused requests log too: a wrong token, an unknown profile, a bad Host.
-  await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: 'wrong-token-value' } });
-  await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI.replace(role.profile, 'nope'), { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: 'wrong-token-value' });
+  await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI.replace(role.profile, 'nope'), { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN });
   // Let a few refreshes happen; expired role credentials make the agent fetch new ones.
   const before = ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls.CreateToken ?? 0;
   await new Promise((r) => setTimeout(r, 2500));
@@ -57,7 +58,7 @@ t.test('no issued secret in the log or any file after a full run', async (t) => 
   await fetch(`${em.url}/_emulator/expire`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ what: 'credentials' }) });
   const sync = await runCli(world, ['sync']);
   t.equal(sync.code, 0, `sync after expiry: ${sync.stderr}`);
-  await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN });
   t.equal((await runCli(world, ['logout', '--all'])).code, 0);
   const stopped = await agent.stop();
   t.equal(stopped.code, 0);
@@ -77,10 +78,15 @@ t.test('no issued secret in the log or any file after a full run', async (t) => 
 
   const files = filesUnder(world.home);
   t.ok(files.some((f) => f.endsWith('settings.json')), 'the settings file was written (and is checked)');
-  t.ok(files.some((f) => f.endsWith('token.key')), 'the key file is there (and is checked)');
+  t.notOk(files.some((f) => f.endsWith('token.key')), 'no agent key on disk');
+  const tokenFiles = files.filter((f) => /\/sso-agent\/tokens\/[^/]+$/.test(f));
+  t.ok(tokenFiles.length > 0, 'the token files are there (and are checked for AWS secrets)');
   for (const f of files) {
     const text = readFileSync(f).toString('latin1');
-    for (const s of [...secrets, ...ours]) {
+    // A token file holds the profile's agent token by design (0600, private runtime dir); no AWS secret.
+    const forbidden = tokenFiles.includes(f) ? secrets : [...secrets, ...ours];
+    if (tokenFiles.includes(f)) t.equal(statSync(f).mode & 0o777, 0o600, `${f} is 0600`);
+    for (const s of forbidden) {
       if (text.includes(s)) t.fail(`a secret (${s.slice(0, 4)}…) is in ${f}`);
     }
   }

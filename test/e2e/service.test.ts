@@ -20,6 +20,7 @@ import { serviceStatus, type ServiceDeps } from '../../src/cli/service/run-servi
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole, LoginPrompt, SyncSummary } from '../../src/store/types.js';
 
+import { agentGet } from '../support/agent-get.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 const root = packageRoot();
@@ -176,7 +177,7 @@ t.test('inside the unit\'s read-only file system the agent logs in, saves its se
   t.equal(profiles.length, 4);
   const first = profiles[0] as CatalogRole;
   const envReply = await adminRequest<{ uri: string; token: string }>('GET', ADMIN_ROUTES.env(first.profile), undefined, { socket, timeoutMs: 5000 });
-  const res = await fetch(envReply.uri, { headers: { authorization: envReply.token } });
+  const res = await agentGet(envReply.uri, { authorization: envReply.token });
   t.equal(res.status, 200, 'the container-credentials endpoint serves the role');
   const creds = await res.json() as { AccessKeyId?: string; RoleArn?: string };
   t.match(creds, { AccessKeyId: /^ASIA/, RoleArn: first.roleArn });

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { buildAdminApp, credentialsUri } from '../../src/server/admin-app.js';
 import { profileToken } from '../../src/server/profile-token.js';
@@ -8,7 +10,7 @@ import { fakeCore } from '../support/fake-core.js';
 
 function setup() {
   const core = fakeCore();
-  const keys = { agentKey: randomBytes(32) };
+  const keys = { agentKey: randomBytes(32), runtimeDir: t.testdir() };
   const info = () => ({ version: '0.1.0', pid: 42, port: 48123, socket: '/tmp/x/agent.sock', startedAt: '2026-11-23T09:00:00.000Z' });
   const app = buildAdminApp({ core, keys, info, logger: createLogger({ level: 'silent' }) });
   t.teardown(() => app.close());
@@ -37,7 +39,10 @@ t.test('GET /v1/env/:profile: URI on 127.0.0.1 and the profile token', async (t)
   for (const ref of ['prod-admin', '111111111111:Admin']) {
     const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env(ref) });
     t.equal(res.statusCode, 200, ref);
-    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: profileToken(keys.agentKey, 'prod-admin') });
+    const tokenFile = join(keys.runtimeDir, 'tokens', 'prod-admin');
+    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: profileToken(keys.agentKey, 'prod-admin'), tokenFile });
+    t.equal(readFileSync(tokenFile, 'utf8'), profileToken(keys.agentKey, 'prod-admin'), 'the file holds the token, no newline');
+    t.equal(statSync(tokenFile).mode & 0o777, 0o600);
   }
   const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env('nope') });
   t.equal(res.statusCode, 404);

@@ -9,7 +9,7 @@ import { fakeCore } from '../support/fake-core.js';
 function setup() {
   const core = fakeCore();
   const info = () => ({ version: '0.1.0', pid: 42, port: 48123, socket: '/tmp/x/agent.sock', startedAt: '2026-11-23T09:00:00.000Z' });
-  const app = buildAdminApp({ core, keys: { agentKey: randomBytes(32) }, info, logger: createLogger({ level: 'silent' }) });
+  const app = buildAdminApp({ core, keys: { agentKey: randomBytes(32), runtimeDir: '/tmp/x' }, info, logger: createLogger({ level: 'silent' }) });
   t.teardown(() => app.close());
   return { core, app };
 }

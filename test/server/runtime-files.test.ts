@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentAlreadyRunningError } from '../../src/errors.js';
-import { ensurePrivateDir, listenPrivately, loadOrCreateAgentKey, prepareSocketPath } from '../../src/server/runtime-files.js';
+import { assertSocketPathFits, ensurePrivateDir, listenPrivately, maxSocketPathBytes, newAgentKey, prepareSocketPath } from '../../src/server/runtime-files.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 function tmp(): string {
@@ -28,25 +28,22 @@ t.test('ensurePrivateDir creates 0700 folders and refuses open ones', async (t) 
   await t.rejects(ensurePrivateDir(file), { code: 'InvalidInput' });
 });
 
-t.test('the agent key: 32 random bytes, 0600, created once and reused', async (t) => {
-  const dir = join(tmp(), 'rt');
-  const k1 = await loadOrCreateAgentKey(dir);
+t.test('the agent key: 32 random bytes, new for every process, never written anywhere', async (t) => {
+  const k1 = newAgentKey();
+  const k2 = newAgentKey();
   t.equal(k1.length, 32);
-  t.equal(mode(join(dir, 'token.key')), 0o600);
-  t.equal(mode(dir), 0o700);
-  const k2 = await loadOrCreateAgentKey(dir);
-  t.ok(k1.equals(k2), 'the same key after a restart, so exported tokens keep working');
-  const other = await loadOrCreateAgentKey(join(tmp(), 'rt'));
-  t.notOk(k1.equals(other), 'another runtime dir gets another key');
+  t.notOk(k1.equals(k2), 'each start gets another key, so a token captured before a restart is worthless after it');
+  t.ok(newAgentKey((n) => Buffer.alloc(n, 7)).equals(Buffer.alloc(32, 7)), 'randomness is injectable');
+});
 
-  const fixed = await loadOrCreateAgentKey(join(tmp(), 'rt'), (n) => Buffer.alloc(n, 7));
-  t.ok(fixed.equals(Buffer.alloc(32, 7)), 'randomness is injectable');
-
-  chmodSync(join(dir, 'token.key'), 0o644);
-  await t.rejects(loadOrCreateAgentKey(dir), { code: 'InvalidInput', message: /not a private file/ });
-  chmodSync(join(dir, 'token.key'), 0o600);
-  writeFileSync(join(dir, 'token.key'), 'short');
-  await t.rejects(loadOrCreateAgentKey(dir), { code: 'InvalidInput', message: /damaged/ });
+t.test('a socket path over the unix-socket limit is refused with the limit and the fix', async (t) => {
+  t.equal(maxSocketPathBytes('linux'), 107);
+  t.equal(maxSocketPathBytes('darwin'), 103);
+  t.doesNotThrow(() => assertSocketPathFits('/' + 'a'.repeat(106), 'linux'));
+  t.throws(() => assertSocketPathFits('/' + 'a'.repeat(107), 'linux'), { code: 'InvalidInput', message: /108 bytes, over the 107-byte limit.*shorter --socket/ });
+  t.throws(() => assertSocketPathFits('/' + 'a'.repeat(103), 'darwin'), { code: 'InvalidInput', message: /over the 103-byte limit/ });
+  // Bytes, not characters: the kernel counts bytes.
+  t.throws(() => assertSocketPathFits('/' + 'é'.repeat(60), 'linux'), { code: 'InvalidInput' });
 });
 
 t.test('prepareSocketPath: nothing there, a stale socket, a live one, a file', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { agentGet } from '../support/agent-get.js';
 import { isolatedWorld, runCli, spawnAgent } from '../support/e2e-harness.js';
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -10,9 +11,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     t.equal(agent.socket, world.socket);
     t.equal(statSync(agent.socket).mode & 0o777, 0o600, 'socket 0600');
     t.equal(statSync(dirname(agent.socket)).mode & 0o777, 0o700, 'runtime dir 0700');
-    const health = await fetch(`http://127.0.0.1:${agent.port}/health`);
+    const health = await agentGet(`http://127.0.0.1:${agent.port}/health`);
     t.equal(health.status, 200);
-    t.equal(((await health.json()) as { status: string }).status, 'ok');
+    t.equal(health.json<{ status: string }>().status, 'ok');
 
     // Keep a request in flight: a keep-alive connection must not hold the exit up either.
     const status = await runCli(world, ['status', '--json']);

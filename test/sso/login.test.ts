@@ -172,6 +172,16 @@ t.test('a wrong start URL or region says so', async (t) => {
   t.equal(h.core.listSessions().find((s) => s.name === 'wrong-url')?.state, 'logged-out', 'no login left pending');
 });
 
+t.test('a session from the AWS config that the flags would refuse: login names the file and the section, nothing reaches AWS', async (t) => {
+  const h = await harness({ extraConfig: '[sso-session bad-region]\nsso_start_url = https://d-0000000002.awsapps.com/start\nsso_region = us-east-1.evil.example/x?\n' });
+  t.teardown(() => h.close());
+  const before = await h.stats();
+  const err = await h.core.startLogin({ session: 'bad-region', flow: 'device' }).catch((e: unknown) => e);
+  t.match(err, { code: 'ConfigFileError', message: /^\[sso-session bad-region\] in .*config: sso_region = "us-east-1\.evil\.example\/x\?" is not an AWS region.*fix that line/ });
+  t.same(await h.stats(), before, 'no call to the emulator');
+  t.notOk(h.core.listSessions().some((s) => s.name === 'bad-region'), 'not listed as a session');
+});
+
 t.test('sessions: unknown names, added sessions kept in the settings file', async (t) => {
   const h = await harness();
   t.teardown(() => h.close());

@@ -104,6 +104,22 @@ t.test('sessions from the AWS config file (AWS_CONFIG_FILE) and the settings fil
   t.same((await loadAwsConfigSessions({ AWS_CONFIG_FILE: config })).sessions.map((s) => s.name), ['other']);
   t.same((await loadAwsConfigSessions({ AWS_CONFIG_FILE: join(dir, 'missing') })).sessions, [], 'no config file: no sessions');
 
+  // Validated like --start-url and --region: nothing the flags refuse is ever sent to AWS.
+  await writeFile(config, [
+    '[sso-session plain]', 'sso_start_url = http://d-4444444444.awsapps.com/start', 'sso_region = us-east-1',
+    '[sso-session hostile]', 'sso_start_url = https://d-5555555555.awsapps.com/start', 'sso_region = us-east-1.evil.example/x?',
+    '[sso-session query]', 'sso_start_url = https://d-6666666666.awsapps.com/start?x=1', 'sso_region = us-east-1',
+    '[sso-session fine]', 'sso_start_url = https://d-7777777777.awsapps.com/start/', 'sso_region = ap-southeast-2',
+    '',
+  ].join('\n'));
+  const checked = await loadAwsConfigSessions({ AWS_CONFIG_FILE: config });
+  t.same(checked.sessions.map((s) => [s.name, s.startUrl]), [['fine', 'https://d-7777777777.awsapps.com/start']], 'only the valid one, normalised as the flag would be');
+  const esc = config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  t.match(checked.problems.get('plain'), new RegExp(`^\\[sso-session plain\\] in ${esc}: sso_start_url = "http://d-4444444444.awsapps.com/start" must use https \\(got http\\); fix that line`));
+  t.match(checked.problems.get('hostile'), new RegExp(`^\\[sso-session hostile\\] in ${esc}: sso_region = "us-east-1.evil.example/x\\?" is not an AWS region`));
+  t.match(checked.problems.get('query'), /sso_start_url = .* must not carry a query or fragment/);
+  t.equal(checked.skipped.length, 3);
+
   const settings = join(dir, 'sub', 'settings.json');
   t.same(await loadSettingsSessions(settings), [], 'missing settings file is empty');
   await saveSettingsSessions(settings, [{ name: 'added', startUrl: 'https://d-4444444444.awsapps.com/start', region: 'us-east-1', scopes: ['sso:account:access'], source: 'agent-settings' }]);

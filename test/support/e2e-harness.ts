@@ -137,9 +137,9 @@ export async function loginPkce(world: World, args: string[]): Promise<CliRun & 
   return { ...r, callbackStatus, callbackBody };
 }
 
-/** Parses `sso-agent env --format json`. */
-export async function profileEnv(world: World, profile: string): Promise<{ AWS_CONTAINER_CREDENTIALS_FULL_URI: string; AWS_CONTAINER_AUTHORIZATION_TOKEN: string }> {
-  const r = await runCli(world, ['env', profile, '--format', 'json']);
+/** Parses `sso-agent env --format json --with-token` (the token value too, for tests that send it by hand). */
+export async function profileEnv(world: World, profile: string): Promise<{ AWS_CONTAINER_CREDENTIALS_FULL_URI: string; AWS_CONTAINER_AUTHORIZATION_TOKEN: string; AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: string }> {
+  const r = await runCli(world, ['env', profile, '--format', 'json', '--with-token']);
   if (r.code !== 0) throw new Error(`sso-agent env failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../src/store/types.js';
 
 export interface FakeCore extends AgentCore {
-  calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[] };
+  calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[]; reload: number };
   sessions: SessionStatus[];
   roles: CatalogRole[];
   /** Make the next getCredentials throw this. */
@@ -42,7 +42,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
   const approved = new Map<string, SyncSummary>();
   let n = 0;
   const core: FakeCore = {
-    calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [] },
+    calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [], reload: 0 },
     sessions, roles,
     listSessions: () => sessions,
     listProfiles: () => roles,
@@ -114,6 +114,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       const names = session ? [session] : sessions.map((s) => s.name);
       return names.map((name) => ({ session: name, accounts: 2, roles: 3, added: 0, removed: 0, failedAccounts: 0, durationMs: 5 }));
     },
+    async reload() { core.calls.reload += 1; },
     async close() {},
   };
   return core;

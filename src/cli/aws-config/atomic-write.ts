@@ -79,6 +79,44 @@ async function syncDir(fs: WriteFs, dir: string): Promise<void> {
   }
 }
 
+function kindOf(st: import('node:fs').Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Refuses, before anything opens it, a config path that is not a regular file or a symlink to
+ * one: writing would replace a device (think `AWS_CONFIG_FILE=/dev/null` as root) or a dangling
+ * link with a plain file, and reading a FIFO blocks forever. lstat/stat never open the file.
+ * A path that does not exist yet is fine (it is created).
+ */
+export async function checkConfigTarget(file: string): Promise<void> {
+  let link;
+  try {
+    link = await fsp.lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ConfigFileError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let st = link;
+  if (link.isSymbolicLink()) {
+    try {
+      st = await fsp.stat(file);
+    } catch (err) {
+      const to = await fsp.readlink(file).catch(() => '?');
+      throw new ConfigFileError(`${file} is a symlink to ${to}, which ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read'}; nothing was written: fix the link or pass --config-file PATH`, { cause: err });
+    }
+  }
+  if (!st.isFile()) {
+    const what = link.isSymbolicLink() ? `a symlink to ${kindOf(st)}` : kindOf(st);
+    throw new ConfigFileError(`${file} is ${what}, not a config file; nothing was written: pass --config-file PATH to a regular file`);
+  }
+}
+
 /**
  * Replaces `file` with `data` so that a reader sees the old file or the new one, never a mix, and
  * a crash or failure at any step leaves the original in place: write a temp file in the same
@@ -92,6 +130,7 @@ export async function atomicWrite(file: string, data: Buffer | string, opts: Ato
   const random = opts.random ?? (() => randomBytes(6).toString('hex'));
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 
+  await checkConfigTarget(file);
   let target = file;
   let previous: Buffer | undefined;
   let mode = opts.newFileMode ?? 0o600;

@@ -4,7 +4,7 @@ import { socketPath } from '../../paths.js';
 import type { CatalogRole, SessionStatus } from '../../store/types.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs } from '../args.js';
-import { atomicWrite, type WriteFs } from '../aws-config/atomic-write.js';
+import { atomicWrite, checkConfigTarget, type WriteFs } from '../aws-config/atomic-write.js';
 import { configFilePath } from '../aws-config/config-path.js';
 import { checkConfigText, planConfig } from '../aws-config/plan-config.js';
 import { parseTemplate } from '../aws-config/profile-name.js';
@@ -58,6 +58,7 @@ function agentOver(socket: string): ConfigAgent {
 }
 
 async function readConfig(file: string): Promise<Buffer | null> {
+  await checkConfigTarget(file);
   try {
     return await readFile(file);
   } catch (err) {

@@ -2,20 +2,26 @@ import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { startDaemon } from '../../server/daemon.js';
-import { parseCommandArgs, rejectPositionals, parseDuration, parseIntFlag } from '../args.js';
+import { inheritedListenFd } from '../../server/socket-activation.js';
+import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
-when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it.
+when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
+re-reads the sessions from the AWS config. Started by systemd with a socket (sso-agent.socket,
+LISTEN_FDS), it serves on that socket instead of binding --port.
 
 Options:
   --port N                 TCP port on 127.0.0.1 (default $SSO_AGENT_PORT or ${DEFAULT_PORT}; 0 picks a free one)
   --socket PATH            admin socket (default $SSO_AGENT_SOCK or $XDG_RUNTIME_DIR/sso-agent/agent.sock)
-  --sync-interval DURATION how often accounts and roles are re-listed (default 8h)
+  --sync-interval DURATION how often accounts and roles are re-listed (default 8h, at least 1m)
   --log-level L            fatal, error, warn, info (default), debug, trace or silent
 `;
+
+/** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
+const MIN_SYNC_INTERVAL_MS = 60_000;
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,7 +45,9 @@ export const command: Command = async (argv) => {
   if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level takes one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`);
   const opts: Parameters<typeof startDaemon>[0] = { port, logLevel: level as Level | 'silent' };
   if (values.socket !== undefined) opts.socket = values.socket;
-  if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDuration(values['sync-interval'], '--sync-interval');
+  if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDurationAtLeast(values['sync-interval'], '--sync-interval', MIN_SYNC_INTERVAL_MS);
+  const listenFd = inheritedListenFd(process.env);
+  if (listenFd !== undefined) opts.listenFd = listenFd;
 
   const daemon = await startDaemon(opts);
   return new Promise<number>((resolve) => {
@@ -55,5 +63,10 @@ export const command: Command = async (argv) => {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // As daemons do: SIGHUP re-reads the configuration instead of ending the process.
+    process.on('SIGHUP', () => {
+      daemon.logger.info({ signal: 'SIGHUP' }, 'signal received');
+      void daemon.reload();
+    });
   });
 };

@@ -7,6 +7,7 @@ import type { ServiceInputs } from './inputs.js';
 
 /** Where the service's files go on each platform: the standard per-user locations. */
 export const UNIT_NAME = 'sso-agent.service';
+export const SOCKET_UNIT_NAME = 'sso-agent.socket';
 export const LAUNCHD_LABEL = 'io.github.aws-sso-agent';
 
 export function homeDir(env: NodeJS.ProcessEnv): string {
@@ -17,6 +18,11 @@ export function homeDir(env: NodeJS.ProcessEnv): string {
 export function unitPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
   return join(base, 'systemd', 'user', UNIT_NAME);
+}
+
+/** sso-agent.socket, in the same folder as the service. */
+export function socketUnitPath(env: NodeJS.ProcessEnv): string {
+  return join(dirname(unitPath(env)), SOCKET_UNIT_NAME);
 }
 
 export function plistPath(env: NodeJS.ProcessEnv, label = LAUNCHD_LABEL): string {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { UNIT_NAME } from './locations.js';
+import { SOCKET_UNIT_NAME, UNIT_NAME } from './locations.js';
 
 /**
  * What install/uninstall will do, as data: built by pure functions from what is on disk and
@@ -17,42 +17,56 @@ const RELOGIN_NOTE = 'the agent restarts with the new settings: tokens live only
 export interface SystemdInstallState {
   unitPath: string;
   unit: string;
+  /** sso-agent.socket, beside the service: systemd holds the TCP port. */
+  socketPath: string;
+  socket: string;
   settingsDir: string;
-  /** The unit file already there, if any. */
+  /** The unit files already there, if any. */
   existing?: string;
-  /** Whether the unit is running now (`systemctl --user is-active`). */
+  existingSocket?: string;
+  /** Whether the service is running now (`systemctl --user is-active`). */
   active: boolean;
 }
 
+const sc = (...args: string[]): Action => ({ kind: 'run', argv: ['systemctl', '--user', ...args] });
+
 export function planSystemdInstall(s: SystemdInstallState): Action[] {
   const changed = s.existing !== s.unit;
+  const socketChanged = s.existingSocket !== s.socket;
   const actions: Action[] = [
     // The unit's ProtectHome=read-only leaves the agent unable to create this itself.
     { kind: 'mkdir', path: s.settingsDir, mode: 0o700 },
     { kind: 'mkdir', path: dirname(s.unitPath), mode: 0o755 },
   ];
+  // A running agent holds the port (its own bind, or the old socket's): the new socket can bind it
+  // only once the agent has stopped; enable --now then starts socket and agent in that order.
+  const stopFirst = socketChanged && s.active;
+  if (stopFirst) actions.push(sc('stop', UNIT_NAME), { kind: 'note', text: RELOGIN_NOTE });
   if (changed) actions.push({ kind: 'write', path: s.unitPath, content: s.unit, mode: 0o644 });
   else actions.push({ kind: 'note', text: `${s.unitPath} is already up to date` });
-  actions.push(
-    { kind: 'run', argv: ['systemctl', '--user', 'daemon-reload'] },
-    { kind: 'run', argv: ['systemctl', '--user', 'enable', '--now', UNIT_NAME] },
-  );
+  if (socketChanged) actions.push({ kind: 'write', path: s.socketPath, content: s.socket, mode: 0o644 });
+  else actions.push({ kind: 'note', text: `${s.socketPath} is already up to date` });
+  actions.push(sc('daemon-reload'));
+  // An old socket unit still listens on the old port: restart it while the agent is stopped.
+  if (stopFirst && s.existingSocket !== undefined) actions.push(sc('restart', SOCKET_UNIT_NAME));
+  actions.push(sc('enable', '--now', SOCKET_UNIT_NAME, UNIT_NAME));
   // enable --now leaves a running agent on the old unit; only a changed unit is worth a restart.
-  if (changed && s.existing !== undefined && s.active) {
-    actions.push({ kind: 'run', argv: ['systemctl', '--user', 'restart', UNIT_NAME] }, { kind: 'note', text: RELOGIN_NOTE });
+  if (changed && !stopFirst && s.existing !== undefined && s.active) {
+    actions.push(sc('restart', UNIT_NAME), { kind: 'note', text: RELOGIN_NOTE });
   }
   return actions;
 }
 
-export function planSystemdUninstall(s: { unitPath: string; installed: boolean }): Action[] {
-  if (!s.installed) return [{ kind: 'note', text: `not installed: ${s.unitPath} does not exist` }];
+export function planSystemdUninstall(s: { unitPath: string; socketPath: string; installed: boolean; socketInstalled?: boolean }): Action[] {
+  if (!s.installed && !s.socketInstalled) return [{ kind: 'note', text: `not installed: ${s.unitPath} does not exist` }];
   return [
-    // mayFail: a unit the manager never loaded cannot be disabled, and the file must go regardless.
-    { kind: 'run', argv: ['systemctl', '--user', 'disable', '--now', UNIT_NAME], mayFail: true },
-    { kind: 'remove', path: s.unitPath },
-    { kind: 'run', argv: ['systemctl', '--user', 'daemon-reload'] },
+    // mayFail: a unit the manager never loaded cannot be disabled, and the files must go regardless.
+    { kind: 'run', argv: ['systemctl', '--user', 'disable', '--now', SOCKET_UNIT_NAME, UNIT_NAME], mayFail: true },
+    ...(s.installed ? [{ kind: 'remove', path: s.unitPath } as const] : []),
+    ...(s.socketInstalled ? [{ kind: 'remove', path: s.socketPath } as const] : []),
+    sc('daemon-reload'),
     // Forget a failed state so `systemctl --user --failed` does not keep listing a removed unit.
-    { kind: 'run', argv: ['systemctl', '--user', 'reset-failed', UNIT_NAME], mayFail: true },
+    { kind: 'run', argv: ['systemctl', '--user', 'reset-failed', SOCKET_UNIT_NAME, UNIT_NAME], mayFail: true },
   ];
 }
 

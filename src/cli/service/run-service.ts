@@ -4,12 +4,13 @@ import { InvalidInputError, ServiceError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { describePlan, executePlan } from './execute-plan.js';
 import type { HealthResult } from './health.js';
-import { LAUNCHD_LABEL, UNIT_NAME, cliPath, homeDir, plistPath, resolveInputs, settingsDir, unitPath } from './locations.js';
+import { LAUNCHD_LABEL, SOCKET_UNIT_NAME, UNIT_NAME, cliPath, homeDir, plistPath, resolveInputs, settingsDir, socketUnitPath, unitPath } from './locations.js';
 import { parseLaunchctlPrint } from './parse-launchctl-print.js';
 import { unitEnvironment } from './parse-unit.js';
 import { detectServiceManager, type ServiceManager } from './platform.js';
 import { planLaunchdInstall, planLaunchdUninstall, planSystemdInstall, planSystemdUninstall, type Action } from './plan.js';
 import { renderPlist } from './render-plist.js';
+import { renderSocket } from './render-socket.js';
 import { renderUnit } from './render-unit.js';
 import type { CommandRunner } from './runner.js';
 
@@ -55,6 +56,8 @@ export interface ServiceStatus {
   port: number;
   portFrom: 'agent' | 'service file' | 'default';
   health: HealthResult;
+  /** systemd: sso-agent.socket, which holds the TCP port (is-active: active/listening, inactive, failed). */
+  socket?: { file: string; installed: boolean; state: string };
 }
 
 /** Quotes for a POSIX shell only where needed, so the printed command can be pasted as is. */
@@ -110,8 +113,8 @@ function template(deps: ServiceDeps, rel: string): string {
 }
 
 /** active, inactive, failed, activating, ...; "unknown" when systemctl could not ask (no bus). */
-async function systemdActive(deps: ServiceDeps): Promise<string> {
-  const r = await deps.run('systemctl', ['--user', 'is-active', UNIT_NAME]);
+async function systemdActive(deps: ServiceDeps, unit = UNIT_NAME): Promise<string> {
+  const r = await deps.run('systemctl', ['--user', 'is-active', unit]);
   // is-active exits non-zero for anything but "active", so the answer is read, not the exit code.
   return r.stdout.trim().split('\n')[0] || 'unknown';
 }
@@ -135,11 +138,19 @@ async function planFor(action: 'install' | 'uninstall', manager: ServiceManager,
   const port = inputs.port;
   if (manager === 'systemd') {
     const path = unitPath(deps.env);
+    const socketPath = socketUnitPath(deps.env);
     const existing = readIfExists(deps, path);
-    if (action === 'uninstall') return { actions: planSystemdUninstall({ unitPath: path, installed: existing !== undefined }), port, managedRunning: false };
+    const existingSocket = readIfExists(deps, socketPath);
+    if (action === 'uninstall') {
+      return { actions: planSystemdUninstall({ unitPath: path, socketPath, installed: existing !== undefined, socketInstalled: existingSocket !== undefined }), port, managedRunning: false };
+    }
     const unit = renderUnit(template(deps, 'systemd/sso-agent.service'), inputs);
+    const socket = renderSocket(template(deps, 'systemd/sso-agent.socket'), inputs);
     const active = existing !== undefined && (await systemdActive(deps)) === 'active';
-    const actions = planSystemdInstall({ unitPath: path, unit, settingsDir: settingsDir(inputs), ...(existing !== undefined ? { existing } : {}), active });
+    const actions = planSystemdInstall({
+      unitPath: path, unit, socketPath, socket, settingsDir: settingsDir(inputs), active,
+      ...(existing !== undefined ? { existing } : {}), ...(existingSocket !== undefined ? { existingSocket } : {}),
+    });
     return { actions, port, managedRunning: active };
   }
   const path = plistPath(deps.env, inputs.label);
@@ -199,11 +210,14 @@ export async function serviceStatus(manager: ServiceManager, deps: ServiceDeps):
   let state: string;
   let running: boolean;
   let enabled: boolean | undefined;
+  let socket: ServiceStatus['socket'];
   if (manager === 'systemd') {
     state = await systemdActive(deps);
     running = state === 'active';
     const e = await deps.run('systemctl', ['--user', 'is-enabled', UNIT_NAME]);
     if (e.stdout.trim()) enabled = e.stdout.trim().split('\n')[0] === 'enabled';
+    const sockFile = socketUnitPath(deps.env);
+    socket = { file: sockFile, installed: deps.exists(sockFile), state: await systemdActive(deps, SOCKET_UNIT_NAME) };
   } else {
     state = (await launchdLoaded(deps, LAUNCHD_LABEL)).state;
     running = state === 'running';
@@ -224,7 +238,7 @@ export async function serviceStatus(manager: ServiceManager, deps: ServiceDeps):
     portFrom = 'default';
   }
   const health = await deps.fetchHealth(port);
-  return { manager, file, installed: text !== undefined, state, running, ...(enabled !== undefined ? { enabled } : {}), port, portFrom, health };
+  return { manager, file, installed: text !== undefined, state, running, ...(enabled !== undefined ? { enabled } : {}), ...(socket ? { socket } : {}), port, portFrom, health };
 }
 
 function formatStatus(s: ServiceStatus): string {
@@ -234,6 +248,7 @@ function formatStatus(s: ServiceStatus): string {
     `service:   ${what} ${s.file}`,
     `installed: ${yn(s.installed)}${s.enabled !== undefined ? ` (${s.enabled ? 'enabled' : 'not enabled'} at login)` : ''}`,
     `running:   ${yn(s.running)} (${s.state})`,
+    ...(s.socket ? [`socket:    ${s.socket.installed ? `${s.socket.state} (${s.socket.file} holds the port)` : `not installed (${s.socket.file}): run \`sso-agent service install\` so systemd holds the port`}`] : []),
     `health:    ${s.health.ok ? `ok (${s.health.status})` : `no answer (${s.health.error ?? 'unknown'})`} on http://127.0.0.1:${s.port}/health (port from ${s.portFrom})`,
   ].join('\n') + '\n';
 }
@@ -243,6 +258,7 @@ function statusHint(s: ServiceStatus): string | undefined {
   const logs = logsHint(s.manager);
   if (!s.running) return `installed but not running: see ${logs}`;
   if (!s.health.ok) return `running but /health does not answer: see ${logs}`;
+  if (s.socket && (!s.socket.installed || s.socket.state !== 'active')) return `the port is not held by ${SOCKET_UNIT_NAME} (${s.socket.installed ? s.socket.state : 'not installed'}): run \`sso-agent service install\``;
   return undefined;
 }
 

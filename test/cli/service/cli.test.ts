@@ -5,7 +5,7 @@
 import t from 'tap';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { serviceCommand } from '../../../src/cli/commands/service.js';
 import type { ServiceDeps } from '../../../src/cli/service/run-service.js';
 import type { CommandRunner, RunResult } from '../../../src/cli/service/runner.js';
@@ -38,7 +38,8 @@ function fakeSystemctl(unitFile: string) {
         s.enabled = false;
         if (rest.includes('--now')) s.active = false;
         return ok();
-      case 'restart': if (!s.known) return fail(5, 'Unit not found.'); s.active = true; return ok();
+      case 'restart': case 'start': if (!s.known) return fail(5, 'Unit not found.'); s.active = true; return ok();
+      case 'stop': s.active = false; return ok();
       case 'is-active': return s.active ? ok('active\n') : fail(3, '', 'inactive\n');
       case 'is-enabled': return !s.known ? fail(1, `Failed to get unit file state for ${unit}: No such file or directory`) : s.enabled ? ok('enabled\n') : fail(1, '', 'disabled\n');
       case 'reset-failed': return s.known ? ok() : fail(1, `Unit ${unit} not loaded.`);
@@ -141,7 +142,8 @@ t.test('systemd: install -> status -> uninstall round-trips', async (t) => {
   const m = machine('linux', { root });
 
   t.equal(await serviceCommand(['install', '--port', '9911'], () => m.deps), 0);
-  t.same(m.calls, ['systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.service'], 'fresh install: reload, enable --now');
+  t.same(m.calls, ['systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.socket sso-agent.service'], 'fresh install: reload, enable --now (socket first)');
+  t.match(readFileSync(join(dirname(m.file), 'sso-agent.socket'), 'utf8'), /^ListenStream=127\.0\.0\.1:9911$/m, 'the socket unit beside the service holds the port');
   const unit = readFileSync(m.file, 'utf8');
   t.equal((statSync(m.file).mode & 0o777).toString(8), '644');
   const u = parseUnit(unit);
@@ -159,22 +161,24 @@ t.test('systemd: install -> status -> uninstall round-trips', async (t) => {
   t.match(status, /installed: yes \(enabled at login\)/);
   t.match(status, /running:   yes \(active\)/);
   t.match(status, /health:    ok \(ok\) on http:\/\/127\.0\.0\.1:9911\/health \(port from service file\)/);
-  t.same(m.calls, ['systemctl --user is-active sso-agent.service', 'systemctl --user is-enabled sso-agent.service']);
+  t.match(status, /socket:    active \(.*sso-agent\.socket holds the port\)/);
+  t.same(m.calls, ['systemctl --user is-active sso-agent.service', 'systemctl --user is-enabled sso-agent.service', 'systemctl --user is-active sso-agent.socket']);
 
   m.calls.length = 0;
   t.equal(await serviceCommand(['install', '--port', '9911'], () => m.deps), 0, 'install again');
-  t.same(m.calls, ['systemctl --user is-active sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.service'], 'unchanged unit: no restart, tokens kept');
+  t.same(m.calls, ['systemctl --user is-active sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.socket sso-agent.service'], 'unchanged units: no restart, tokens kept');
   t.match(m.out(), /already up to date/);
 
   m.calls.length = 0;
   t.equal(await serviceCommand(['install', '--port', '9912'], () => m.deps), 0, 'install with a new port');
-  t.same(m.calls.at(-1), 'systemctl --user restart sso-agent.service', 'a changed unit restarts the running agent');
+  t.same(m.calls.slice(1), ['systemctl --user stop sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user restart sso-agent.socket', 'systemctl --user enable --now sso-agent.socket sso-agent.service'], 'a new port: the agent stops, the socket moves, both start');
   t.match(m.out(), /log in again/);
 
   m.calls.length = 0;
   t.equal(await serviceCommand(['uninstall'], () => m.deps), 0);
-  t.same(m.calls, ['systemctl --user disable --now sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user reset-failed sso-agent.service']);
+  t.same(m.calls, ['systemctl --user disable --now sso-agent.socket sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user reset-failed sso-agent.socket sso-agent.service']);
   t.notOk(existsSync(m.file), 'unit file removed');
+  t.notOk(existsSync(join(dirname(m.file), 'sso-agent.socket')), 'socket unit removed');
   t.notOk(m.running());
 
   const errBefore = m.err().length;
@@ -232,7 +236,7 @@ t.test('--dry-run prints the files and commands and changes nothing', async (t) 
     t.same(listFiles(m.home), filesBefore, `${platform}: no file written`);
     t.notOk(m.calls.some((c) => /daemon-reload|enable|bootstrap|bootout|disable/.test(c)), `${platform}: only read-only queries ran: ${m.calls.join('; ')}`);
     t.match(m.out(), /would do the following \(nothing is changed\)/);
-    t.match(m.out(), platform === 'linux' ? /run systemctl --user enable --now sso-agent\.service/ : new RegExp(`run launchctl bootstrap gui/${UID} `));
+    t.match(m.out(), platform === 'linux' ? /run systemctl --user enable --now sso-agent\.socket sso-agent\.service/ : new RegExp(`run launchctl bootstrap gui/${UID} `));
     t.match(m.out(), platform === 'linux' ? /^    ExecStart="\/opt\/node\/bin\/node" /m : /^      <key>ProgramArguments<\/key>$/m, 'the file content is shown');
 
     // Installed for real, then an uninstall dry run leaves it all in place.
@@ -278,7 +282,7 @@ t.test('failures are one clear line and stop the install', async (t) => {
   m.deps.run = async (cmd, args) => (args.includes('enable') ? (m.calls.push([cmd, ...args].join(' ')), fail(1, 'Failed to connect to bus: No medium found\nmore detail')) : real(cmd, args));
   await t.rejects(serviceCommand(['install'], () => m.deps), {
     code: 'ServiceError',
-    message: '`systemctl --user enable --now sso-agent.service` failed (exit 1): Failed to connect to bus: No medium found',
+    message: '`systemctl --user enable --now sso-agent.socket sso-agent.service` failed (exit 1): Failed to connect to bus: No medium found',
   });
 
   const unbuilt = machine('linux', { root: tempDir(join(tmpdir(), 'sso-agent-nobuild-')) });

@@ -144,27 +144,39 @@ t.test('locations follow XDG and the SDK rules', async (t) => {
 });
 
 t.test('plans: install/uninstall for both managers', async (t) => {
-  const sd = { unitPath: '/c/systemd/user/sso-agent.service', unit: 'U2', settingsDir: '/c/sso-agent' };
+  const sd = { unitPath: '/c/systemd/user/sso-agent.service', unit: 'U2', socketPath: '/c/systemd/user/sso-agent.socket', socket: 'S2', settingsDir: '/c/sso-agent' };
   const runs = (actions: ReturnType<typeof planSystemdInstall>) => actions.filter((a) => a.kind === 'run').map((a) => (a.kind === 'run' ? a.argv.join(' ') : ''));
 
   const fresh = planSystemdInstall({ ...sd, active: false });
-  t.same(runs(fresh), ['systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.service']);
+  t.same(runs(fresh), ['systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.socket sso-agent.service'], 'the socket first: it holds the port');
   t.ok(fresh.some((a) => a.kind === 'write' && a.path === sd.unitPath && a.content === 'U2' && a.mode === 0o644));
+  t.ok(fresh.some((a) => a.kind === 'write' && a.path === sd.socketPath && a.content === 'S2' && a.mode === 0o644));
   t.ok(fresh.some((a) => a.kind === 'mkdir' && a.path === '/c/sso-agent' && a.mode === 0o700), 'creates the settings dir the sandbox cannot');
 
-  const same = planSystemdInstall({ ...sd, existing: 'U2', active: true });
-  t.notOk(same.some((a) => a.kind === 'write'), 'an unchanged unit is not rewritten');
-  t.notOk(runs(same).some((r) => r.includes('restart')), 'nor is a running agent restarted (it would lose its tokens)');
+  const same = planSystemdInstall({ ...sd, existing: 'U2', existingSocket: 'S2', active: true });
+  t.notOk(same.some((a) => a.kind === 'write'), 'unchanged units are not rewritten');
+  t.notOk(runs(same).some((r) => /restart|stop/.test(r)), 'nor is a running agent restarted (it would lose its tokens)');
 
-  const changed = planSystemdInstall({ ...sd, existing: 'U1', active: true });
-  t.same(runs(changed).at(-1), 'systemctl --user restart sso-agent.service', 'a changed unit restarts a running agent');
+  const changed = planSystemdInstall({ ...sd, existing: 'U1', existingSocket: 'S2', active: true });
+  t.same(runs(changed).at(-1), 'systemctl --user restart sso-agent.service', 'a changed service restarts a running agent');
   t.match(describePlan(changed), /log in again/);
-  t.notOk(runs(planSystemdInstall({ ...sd, existing: 'U1', active: false })).some((r) => r.includes('restart')));
+  t.notOk(runs(planSystemdInstall({ ...sd, existing: 'U1', existingSocket: 'S2', active: false })).some((r) => r.includes('restart')));
 
-  t.same(runs(planSystemdUninstall({ unitPath: sd.unitPath, installed: true })), [
-    'systemctl --user disable --now sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user reset-failed sso-agent.service',
+  // An agent from before the socket unit holds the port itself: stop it before the socket binds.
+  t.same(runs(planSystemdInstall({ ...sd, existing: 'U1', active: true })), [
+    'systemctl --user stop sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user enable --now sso-agent.socket sso-agent.service',
   ]);
-  t.same(planSystemdUninstall({ unitPath: sd.unitPath, installed: false }).map((a) => a.kind), ['note']);
+  // A new port: the old socket unit must let go of the old one while the agent is stopped.
+  t.same(runs(planSystemdInstall({ ...sd, existing: 'U1', existingSocket: 'S1', active: true })), [
+    'systemctl --user stop sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user restart sso-agent.socket',
+    'systemctl --user enable --now sso-agent.socket sso-agent.service',
+  ]);
+
+  t.same(runs(planSystemdUninstall({ unitPath: sd.unitPath, socketPath: sd.socketPath, installed: true, socketInstalled: true })), [
+    'systemctl --user disable --now sso-agent.socket sso-agent.service', 'systemctl --user daemon-reload', 'systemctl --user reset-failed sso-agent.socket sso-agent.service',
+  ]);
+  t.same(planSystemdUninstall({ unitPath: sd.unitPath, socketPath: sd.socketPath, installed: true, socketInstalled: true }).filter((a) => a.kind === 'remove').map((a) => a.kind === 'remove' && a.path), [sd.unitPath, sd.socketPath]);
+  t.same(planSystemdUninstall({ unitPath: sd.unitPath, socketPath: sd.socketPath, installed: false }).map((a) => a.kind), ['note']);
 
   const ld = { plistPath: '/U/Library/LaunchAgents/l.plist', plist: 'P2', label: 'l', uid: 501, logFile: '/U/Library/Logs/sso-agent.log', settingsDir: '/U/.config/sso-agent' };
   t.same(runs(planLaunchdInstall({ ...ld, loaded: false })), ['launchctl enable gui/501/l', 'launchctl bootstrap gui/501 /U/Library/LaunchAgents/l.plist']);
@@ -177,15 +189,18 @@ t.test('plans: install/uninstall for both managers', async (t) => {
 });
 
 t.test('describePlan shows every file and command', async (t) => {
-  const text = describePlan(planSystemdInstall({ unitPath: '/c/u.service', unit: '[Service]\nExecStart=/x\n', settingsDir: '/c/s', active: false }));
+  const text = describePlan(planSystemdInstall({ unitPath: '/c/u.service', unit: '[Service]\nExecStart=/x\n', socketPath: '/c/u.socket', socket: '[Socket]\nListenStream=127.0.0.1:1\n', settingsDir: '/c/s', active: false }));
   t.equal(text, [
     'mkdir -p -m 700 /c/s',
     'mkdir -p -m 755 /c',
     'write /c/u.service (mode 644):',
     '    [Service]',
     '    ExecStart=/x',
+    'write /c/u.socket (mode 644):',
+    '    [Socket]',
+    '    ListenStream=127.0.0.1:1',
     'run systemctl --user daemon-reload',
-    'run systemctl --user enable --now sso-agent.service',
+    'run systemctl --user enable --now sso-agent.socket sso-agent.service',
     '',
   ].join('\n'));
 });

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderUnit } from '../../../src/cli/service/render-unit.js';
+import { renderSocket } from '../../../src/cli/service/render-socket.js';
 import { renderPlist } from '../../../src/cli/service/render-plist.js';
 import { execStartArgv, parseUnit, unitEnvironment, unitValues } from '../../../src/cli/service/parse-unit.js';
 import type { ServiceInputs } from '../../../src/cli/service/inputs.js';
@@ -17,6 +18,7 @@ import { tempDir } from '../../support/temp-dirs.js';
 
 const root = packageRoot();
 const unitTemplate = readFileSync(join(root, 'systemd', 'sso-agent.service'), 'utf8');
+const socketTemplate = readFileSync(join(root, 'systemd', 'sso-agent.socket'), 'utf8');
 const plistTemplate = readFileSync(join(root, 'launchd', 'sso-agent.plist'), 'utf8');
 
 function inputs(over: Partial<ServiceInputs> = {}): ServiceInputs {
@@ -39,13 +41,16 @@ function inputs(over: Partial<ServiceInputs> = {}): ServiceInputs {
  * directory it can use. It exits 0 even for unknown keys or bad values, printing a warning, so
  * "passes" means exit 0 AND nothing printed.
  */
-function verify(unitText: string, name = 'sso-agent.service'): { status: number | null; output: string } {
+function verify(unitText: string, socketText = renderSocket(socketTemplate, inputs())): { status: number | null; output: string } {
   const dir = tempDir(join(tmpdir(), 'sso-agent-verify-'));
   const runtime = join(dir, 'runtime');
   mkdirSync(runtime, { mode: 0o700 });
-  const file = join(dir, name);
+  // Both units together, as install writes them: the service Requires= the socket.
+  const file = join(dir, 'sso-agent.service');
   writeFileSync(file, unitText);
-  const r = spawnSync('systemd-analyze', ['--user', 'verify', '--man=no', file], {
+  const socketFile = join(dir, 'sso-agent.socket');
+  writeFileSync(socketFile, socketText);
+  const r = spawnSync('systemd-analyze', ['--user', 'verify', '--man=no', file, socketFile], {
     env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: '0' },
     encoding: 'utf8',
   });
@@ -58,6 +63,22 @@ t.test('the rendered unit passes `systemd-analyze --user verify` with no warning
   const r = verify(unit);
   t.equal(r.output, '', 'no warnings');
   t.equal(r.status, 0);
+});
+
+t.test('the socket unit: 127.0.0.1 and the port only, one socket for one agent, verify-clean', async (t) => {
+  const text = renderSocket(socketTemplate, inputs({ port: 9123 }));
+  const u = parseUnit(text);
+  t.same(unitValues(u, 'Socket', 'ListenStream'), ['127.0.0.1:9123']);
+  t.same(unitValues(u, 'Socket', 'Accept'), ['no']);
+  t.same(unitValues(u, 'Install', 'WantedBy'), ['sockets.target']);
+  const svc = parseUnit(renderUnit(unitTemplate, inputs({ port: 9123 })));
+  t.same(unitValues(svc, 'Unit', 'Requires'), ['sso-agent.socket'], 'the service never starts without the socket');
+  t.same(unitValues(svc, 'Service', 'RuntimeDirectoryPreserve'), ['restart'], 'token files keep their paths across a restart');
+  const r = verify(renderUnit(unitTemplate, inputs({ port: 9123 })), text);
+  t.equal(r.output, '', 'no warnings');
+  t.equal(r.status, 0);
+  const bad = verify(renderUnit(unitTemplate, inputs()), text.replace('Accept=no', 'Accept=no\nListenSomething=1'));
+  t.match(bad.output, /Unknown key .ListenSomething./, 'the socket file is checked too');
 });
 
 t.test('the checker really checks: a bad key, a bad value and a missing binary are all reported', async (t) => {

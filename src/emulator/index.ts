@@ -6,6 +6,7 @@ import { registerOidcRoutes } from './oidc.js';
 import { registerPortalRoutes } from './portal.js';
 import { registerStsRoutes } from './sts.js';
 import { registerControlRoutes } from './control.js';
+import { registerIamControl } from './iam.js';
 
 /**
  * A wire-accurate local IAM Identity Center: SSO OIDC, the SSO portal API and STS
@@ -105,6 +106,7 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
   registerPortalRoutes(app, state);
   registerStsRoutes(app, state);
   registerControlRoutes(app, state);
+  registerIamControl(app, state.iam);
 
   app.get('/', async (_req, reply) =>
     reply.header('content-type', 'text/plain; charset=utf-8').send(`IAM Identity Center emulator\nstart URL: ${config.startUrl}\nregion: ${config.region}\n`),

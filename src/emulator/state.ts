@@ -1,5 +1,6 @@
 import { buildOrg, type OrgAccount } from './org.js';
 import { Faults } from './faults.js';
+import { IamRoles } from './iam.js';
 
 /** Options after defaults; what every handler reads. */
 export interface EmulatorConfig {
@@ -91,8 +92,11 @@ export interface RoleCredentials {
   secretAccessKey: string;
   sessionToken: string;
   accountId: string;
+  /** The permission set (portal-issued) or the IAM role name (AssumeRole-issued). */
   roleName: string;
   expiresAt: number;
+  /** Set for AssumeRole-issued credentials: the RoleSessionName, which ends their assumed-role ARN. */
+  assumedSessionName?: string;
 }
 
 /** Everything one emulator remembers. Built per emulator: nothing lives at module level. */
@@ -106,6 +110,8 @@ export class EmulatorState {
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly credentials = new Map<string, RoleCredentials>();
+  /** The IAM roles AssumeRole may target (see iam.ts for the rule). */
+  readonly iam = new IamRoles();
   readonly calls = new Map<string, number>();
   /** Every secret issued, in order, for leak tests. */
   readonly secrets: string[] = [];

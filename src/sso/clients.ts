@@ -69,7 +69,9 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
     sts(region, credentials) {
       const endpoint = stsEndpoint(env);
       return new STSClient({
-        region, credentials, maxAttempts, retryMode: 'standard', requestHandler,
+        region, maxAttempts, retryMode: 'standard', requestHandler,
+        // Only the keys: an `expiration` in epoch ms (the agent's own shape) would confuse the SDK.
+        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
         ...(endpoint ? { endpoint } : {}),
       });
     },

@@ -173,3 +173,20 @@ t.test('renewed before expiry while in use, and served through an STS outage', a
   t.equal(down.status, 502);
   t.match(down.message, /STS AssumeRole of .* failed: ServiceUnavailable/);
 });
+
+t.test('untouched by token refreshes of the source session', async (t) => {
+  const clock = new ManualClock();
+  const { h } = await setUp(t, (src, [, spoke]) =>
+    `[profile spoke]\nrole_arn = arn:aws:iam::${spoke}:role/OrganizationAccountAccessRole\nsource_profile = ${src.profile}\n`,
+  { emulator: { accounts: 3, rolesPerAccount: 2, now: () => clock.now(), tokenTtl: 600 }, core: { clock } });
+  const first = await h.core.getCredentials('spoke');
+  const calls = (await h.stats()).AssumeRole;
+  const tokens = (await h.stats()).CreateToken!;
+  for (let i = 0; i < 2; i++) {
+    await clock.fireNext('token-refresh');
+    await waitUntil(async () => (await h.stats()).CreateToken === tokens + i + 1, 'the token refresh');
+  }
+  t.ok(clock.now() - Date.UTC(2026, 0, 1) < 30 * 60_000, 'two refreshes within the first half hour');
+  t.equal((await h.core.getCredentials('spoke')).accessKeyId, first.accessKeyId, 'the same chained credentials');
+  t.equal((await h.stats()).AssumeRole, calls, 'no new AssumeRole');
+});

@@ -110,6 +110,10 @@ export function readChainedConfig(sections: ConfigSections, file: string): Chain
       continue;
     }
     if (duration !== undefined) def.durationSeconds = duration;
+    if (section.mfa_serial) {
+      invalid.set(key, `it sets mfa_serial, but the agent runs in the background and cannot ask for an MFA code (IAM Identity Center's sign-in already asked for one): drop mfa_serial from [profile ${key}] in ${file}, or let the AWS CLI assume that role itself`);
+      continue;
+    }
     if (!NAME_RE.test(key)) {
       invalid.set(key, `the profile name ${JSON.stringify(key)} has characters the agent cannot serve (use letters, digits and . _ @ + = -): rename [profile ${key}] in ${file}`);
     }

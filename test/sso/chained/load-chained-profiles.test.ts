@@ -114,7 +114,9 @@ t.test('values that can never work are refused as written', async (t) => {
   const r = resolve({
     slow: { role_arn: arn(1), source_profile: 'hub-read', duration_seconds: '1h' },
     'my:name': { role_arn: arn(2), source_profile: 'hub-read' },
+    mfa: { role_arn: arn(3), source_profile: 'hub-read', mfa_serial: 'arn:aws:iam::111111111111:mfa/me' },
   });
+  t.match(r.get('mfa'), { ok: false, invalid: true, why: /cannot ask for an MFA code.*drop mfa_serial from \[profile mfa\]/ });
   t.match(r.get('slow'), { ok: false, invalid: true, why: /duration_seconds must be a whole number of seconds, not "1h": fix \[profile slow\]/ });
   t.match(r.get('my:name'), { ok: false, invalid: true, why: /characters the agent cannot serve/ });
 });

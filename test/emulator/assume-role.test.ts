@@ -118,11 +118,14 @@ t.test('ValidationError (400) in the model\'s words; role chaining caps Duration
   }
 });
 
-t.test('ExpiredToken (400) and InvalidClientTokenId (403) for the caller', async (t) => {
+t.test('ExpiredToken (400), InvalidClientTokenId and SignatureDoesNotMatch (403) for the caller', async (t) => {
   const arn = `arn:aws:iam::${spoke.accountId}:role/OrganizationAccountAccessRole`;
   const unknown = await refused(sts({ ...source, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' }).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'x1' })));
   t.equal(unknown.name, 'InvalidClientTokenId');
   t.equal(unknown.$metadata.httpStatusCode, 403);
+  const forged = await refused(sts({ ...source, secretAccessKey: source.secretAccessKey.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')) }).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'x1' })));
+  t.equal(forged.name, 'SignatureDoesNotMatch', 'the signature is checked against the secret the emulator issued');
+  t.equal(forged.$metadata.httpStatusCode, 403);
   const assumed = await sts(source).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'x2' }));
   await control('expire', { what: 'credentials' });
   for (const creds of [source, { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! }]) {

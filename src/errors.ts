@@ -185,6 +185,33 @@ export class InternalError extends AgentError {
   readonly status = 500;
 }
 
+// ---- chained roles (AssumeRole from an agent role) ------------------------------------------------
+
+/** A chained `[profile]` that can never work as written (a source_profile loop, a bad value). */
+export class ChainedProfileError extends AgentError {
+  readonly code = 'ChainedProfileInvalid';
+  readonly status = 400;
+}
+
+/** STS refused AssumeRole (AccessDenied): the role's trust policy, or the role does not exist. */
+export class AssumeRoleDeniedError extends AgentError {
+  readonly code = 'AssumeRoleDenied';
+  readonly status = 403;
+}
+
+/** STS rejected the request's values (ValidationError): role_arn, role_session_name, duration_seconds… */
+export class AssumeRoleInvalidError extends AgentError {
+  readonly code = 'AssumeRoleInvalid';
+  readonly status = 400;
+}
+
+/** STS rejected the source role's credentials (expired or revoked) even after fresh ones were fetched. */
+export class SourceCredentialsRejectedError extends AgentError {
+  readonly code = 'SourceCredentialsRejected';
+  // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
+  readonly status = 409;
+}
+
 /** Every class above; the catalog test checks codes are unique and statuses/exits are sane. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
@@ -194,6 +221,8 @@ export const ERROR_CLASSES = [
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
   FederationRefusedError,
   BadRequestError,
+  // chained roles
+  ChainedProfileError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {
@@ -220,3 +249,4 @@ export class RemoteError extends AgentError {
     this.status = status;
   }
 }
+

@@ -107,6 +107,10 @@ const STS_STATUS: Record<string, { status: number; type: 'Sender' | 'Receiver' }
   IncompleteSignature: { status: 400, type: 'Sender' },
   ExpiredToken: { status: 400, type: 'Sender' },
   InvalidAction: { status: 400, type: 'Sender' },
+  // AssumeRole: the common errors AWS answers with (not in the STS model), as the API reference lists them.
+  AccessDenied: { status: 403, type: 'Sender' },
+  ValidationError: { status: 400, type: 'Sender' },
+  MalformedPolicyDocument: { status: 400, type: 'Sender' },
   Throttling: { status: 400, type: 'Sender' },
   InternalFailure: { status: 500, type: 'Receiver' },
   ServiceUnavailable: { status: 503, type: 'Receiver' },

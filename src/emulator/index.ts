@@ -7,6 +7,7 @@ import { registerPortalRoutes } from './portal.js';
 import { registerStsRoutes } from './sts.js';
 import { registerControlRoutes } from './control.js';
 import { registerFederationRoutes } from './federation.js';
+import { registerIamControl } from './iam.js';
 
 /**
  * A wire-accurate local IAM Identity Center: SSO OIDC, the SSO portal API and STS
@@ -107,6 +108,7 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
   registerStsRoutes(app, state);
   registerControlRoutes(app, state);
   registerFederationRoutes(app, state);
+  registerIamControl(app, state.iam);
 
   app.get('/', async (_req, reply) =>
     reply.header('content-type', 'text/plain; charset=utf-8').send(`IAM Identity Center emulator\nstart URL: ${config.startUrl}\nregion: ${config.region}\n`),

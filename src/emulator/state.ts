@@ -1,6 +1,7 @@
 import { buildOrg, type OrgAccount } from './org.js';
 import { Faults } from './faults.js';
 import type { SigninToken } from './federation.js';
+import { IamRoles } from './iam.js';
 
 /** Options after defaults; what every handler reads. */
 export interface EmulatorConfig {
@@ -92,10 +93,13 @@ export interface RoleCredentials {
   secretAccessKey: string;
   sessionToken: string;
   accountId: string;
+  /** The permission set (portal-issued) or the IAM role name (AssumeRole-issued). */
   roleName: string;
   expiresAt: number;
   /** Issued by AssumeRole with other temporary credentials (role chaining): the federation endpoint then takes no SessionDuration. */
   chained?: boolean;
+  /** Set for AssumeRole-issued credentials: the RoleSessionName, which ends their assumed-role ARN. */
+  assumedSessionName?: string;
 }
 
 /** Everything one emulator remembers. Built per emulator: nothing lives at module level. */
@@ -110,6 +114,8 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly credentials = new Map<string, RoleCredentials>();
   readonly signinTokens = new Map<string, SigninToken>();
+  /** The IAM roles AssumeRole may target (see iam.ts for the rule). */
+  readonly iam = new IamRoles();
   readonly calls = new Map<string, number>();
   /** Every secret issued, in order, for leak tests. */
   readonly secrets: string[] = [];

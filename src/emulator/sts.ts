@@ -2,12 +2,13 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stsError, xmlEscape } from './aws-errors.js';
-import { ids, roleId, roleSuffix } from './ids.js';
+import { ids } from './ids.js';
+import { assumeRole, callerArn, callerUserId } from './assume-role.js';
 import { runOperation } from './operation.js';
 import type { EmulatorState, RoleCredentials } from './state.js';
 
 /**
- * STS GetCallerIdentity (query protocol, POST /). Every request's SigV4 signature is recomputed
+ * STS GetCallerIdentity and AssumeRole (query protocol, POST /). Every request's SigV4 signature is recomputed
  * with the maintained signer from the secret this emulator issued, so credentials an agent
  * garbles (wrong secret, wrong token, expired) fail the way they would against AWS.
  */
@@ -84,12 +85,12 @@ async function verifySignature(req: FastifyRequest, auth: ParsedAuth, creds: Rol
 }
 
 function callerIdentityXml(creds: RoleCredentials, user: string, requestId: string): string {
-  const arn = `arn:aws:sts::${creds.accountId}:assumed-role/AWSReservedSSO_${creds.roleName}_${roleSuffix(creds.accountId, creds.roleName)}/${user}`;
+  const arn = callerArn(creds, user);
   return (
     '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n' +
     '  <GetCallerIdentityResult>\n' +
     `    <Arn>${xmlEscape(arn)}</Arn>\n` +
-    `    <UserId>${roleId(creds.accountId, creds.roleName)}:${xmlEscape(user)}</UserId>\n` +
+    `    <UserId>${xmlEscape(callerUserId(creds, user))}</UserId>\n` +
     `    <Account>${creds.accountId}</Account>\n` +
     '  </GetCallerIdentityResult>\n' +
     '  <ResponseMetadata>\n' +
@@ -104,9 +105,10 @@ export function registerStsRoutes(app: FastifyInstance, state: EmulatorState): v
     const body = typeof req.body === 'string' ? req.body : '';
     const params = new URLSearchParams(body);
     const action = params.get('Action') ?? new URL(req.url, 'http://placeholder').searchParams.get('Action') ?? '';
-    const operation = action === 'GetCallerIdentity' ? 'GetCallerIdentity' : action || 'UnknownOperation';
+    const known = action === 'GetCallerIdentity' || action === 'AssumeRole';
+    const operation = known ? action : action || 'UnknownOperation';
     return runOperation(state, 'sts', operation, reply, async () => {
-      if (action !== 'GetCallerIdentity') {
+      if (!known) {
         throw stsError('InvalidAction', `Could not find operation ${action || '(none)'} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
       }
       const rawAuth = headerValue(req, 'authorization');
@@ -125,7 +127,9 @@ export function registerStsRoutes(app: FastifyInstance, state: EmulatorState): v
           'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
         );
       }
-      return callerIdentityXml(creds, state.config.user, String(reply.getHeader('x-amzn-RequestId') ?? ids.requestId()));
+      const requestId = String(reply.getHeader('x-amzn-RequestId') ?? ids.requestId());
+      if (action === 'AssumeRole') return assumeRole(state, creds, params, requestId);
+      return callerIdentityXml(creds, state.config.user, requestId);
     });
   });
 }

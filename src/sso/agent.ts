@@ -26,6 +26,7 @@ import {
 } from './session-config.js';
 import { sessionState, tokenRefreshAt } from './session-state.js';
 import { listOrganisation } from './sync.js';
+import { ChainedRoles } from './chained/chained-roles.js';
 
 export type { Clock, Random } from './clock.js';
 export type { AwsClientFactory } from './clients.js';
@@ -131,6 +132,7 @@ class SsoAgentCore implements AgentCore {
   /** Per session name: one token refresh and one sync at a time; a second caller joins the first. */
   private readonly refreshes = new SingleFlight<void>();
   private readonly syncs = new SingleFlight<SyncSummary>();
+  private readonly chained: ChainedRoles;
   private closed = false;
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
@@ -149,6 +151,12 @@ class SsoAgentCore implements AgentCore {
       clock: this.clock,
       logger: this.log,
       fetch: (key) => this.fetchCredentials(key),
+    });
+    this.chained = new ChainedRoles({
+      env: this.env, clock: this.clock, logger: this.log, clients: this.clients, catalog: this.catalog,
+      roleCredentials: (role) => this.cache.get(role),
+      forgetRoleCredentials: (role) => { this.cache.dropSession(role.session); },
+      sessionRegion: (name) => this.sessions.get(name)?.config.region,
     });
   }
 
@@ -174,6 +182,7 @@ class SsoAgentCore implements AgentCore {
     }
     if (changed) this.catalog.rebuild();
     this.log.info({ sessions: [...this.sessions.keys()] }, 'sessions loaded');
+    await this.chained.reload();
   }
 
   reload(): Promise<void> {
@@ -231,17 +240,18 @@ class SsoAgentCore implements AgentCore {
   // ---- profiles and credentials -------------------------------------------------------------------
 
   listProfiles(): CatalogRole[] {
-    return this.catalog.list();
+    return [...this.catalog.list(), ...this.chained.list()];
   }
 
   resolveProfile(ref: string): CatalogRole {
-    const role = this.catalog.resolve(ref);
+    const role = this.catalog.resolve(ref) ?? this.chained.resolve(ref);
     if (!role) throw new ProfileNotFoundError(ref);
     return role;
   }
 
   async getCredentials(ref: string): Promise<RoleCredentials> {
-    return this.cache.get(this.resolveProfile(ref));
+    const role = this.resolveProfile(ref);
+    return role.chained ? this.chained.credentials(role) : this.cache.get(role);
   }
 
   /** The token a portal call may use now, or the LoginRequiredError that says why not. */
@@ -717,7 +727,7 @@ class SsoAgentCore implements AgentCore {
       this.log.warn({ session, err: awsErrorName(err) }, 'portal logout failed; forgetting the token anyway');
     } finally {
       this.loseToken(rt, 'is logged out');
-      const dropped = this.cache.dropSession(session);
+      const dropped = this.cache.dropSession(session) + this.chained.dropSession(session);
       this.log.info({ session, droppedCredentials: dropped }, 'logged out');
     }
   }
@@ -727,6 +737,7 @@ class SsoAgentCore implements AgentCore {
   async sync(session?: string): Promise<SyncSummary[]> {
     if (session) {
       if (!this.sessions.has(session)) await this.load();
+      else await this.chained.reload();
       return [await this.syncOne(this.runtime(session))];
     }
     await this.load();
@@ -839,5 +850,6 @@ class SsoAgentCore implements AgentCore {
       }
     }
     this.cache.close();
+    this.chained.close();
   }
 }

@@ -1,5 +1,6 @@
 import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { SSOClient } from '@aws-sdk/client-sso';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { SessionConfig } from '../store/types.js';
 
 /**
@@ -13,7 +14,12 @@ export interface AwsClientFactory {
    * across many calls, and stacking two retry loops would multiply the attempts.
    */
   portal(session: SessionConfig, purpose?: 'default' | 'sync'): SSOClient;
+  /** STS (AssumeRole for chained profiles), signed with the source role's credentials. */
+  sts(region: string, credentials: StsSigningCredentials): STSClient;
 }
+
+/** The source role's keys an STS client signs with. */
+export interface StsSigningCredentials { accessKeyId: string; secretAccessKey: string; sessionToken: string }
 
 export interface ClientFactoryOptions {
   env?: NodeJS.ProcessEnv;
@@ -28,6 +34,11 @@ export function oidcEndpoint(session: SessionConfig, env: NodeJS.ProcessEnv): st
 
 export function portalEndpoint(session: SessionConfig, env: NodeJS.ProcessEnv): string | undefined {
   return session.portalEndpoint || env.AWS_ENDPOINT_URL_SSO || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** AWS_ENDPOINT_URL_STS, the SDKs' own name (the emulator, or a private endpoint). */
+export function stsEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** Where the browser goes for PKCE: the OIDC endpoint's origin, so an override moves it too. */
@@ -52,6 +63,15 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
       const endpoint = portalEndpoint(session, env);
       return new SSOClient({
         region: session.region, maxAttempts: purpose === 'sync' ? 1 : maxAttempts, retryMode: 'standard', requestHandler,
+        ...(endpoint ? { endpoint } : {}),
+      });
+    },
+    sts(region, credentials) {
+      const endpoint = stsEndpoint(env);
+      return new STSClient({
+        region, maxAttempts, retryMode: 'standard', requestHandler,
+        // Only the keys: an `expiration` in epoch ms (the agent's own shape) would confuse the SDK.
+        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
         ...(endpoint ? { endpoint } : {}),
       });
     },

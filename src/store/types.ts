@@ -52,8 +52,12 @@ export interface CatalogRole {
   profile: string;
   /** True while this role comes from a last-known listing because the latest one failed. */
   stale: boolean;
-  /** True for a profile whose credentials come from STS AssumeRole with another profile's (role chaining). */
+  /** A chained profile from the AWS config (AssumeRole from `source`); `session` is the one at the chain's bottom. */
   chained?: boolean;
+  /** A chained profile's `source_profile`, as written. */
+  source?: string;
+  /** A chained profile's region, when its section (or one below it) sets one. */
+  region?: string;
 }
 
 /** Temporary role credentials from GetRoleCredentials. Memory only. */

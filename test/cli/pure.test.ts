@@ -98,6 +98,8 @@ t.test('formatStatus and formatProfiles', async (t) => {
   const ls = formatProfiles([{ session: 'work', accountId: '111111111111', accountName: 'prod', roleName: 'Admin', roleArn: 'arn', profile: 'prod-admin', stale: true }]);
   t.match(ls, /^PROFILE\s+SESSION\s+ACCOUNT ID\s+ACCOUNT\s+ROLE$/m);
   t.match(ls, /^prod-admin\s+work\s+111111111111\s+prod\s+Admin \(stale\)$/m);
+  const chained = formatProfiles([{ session: 'work', accountId: '222222222222', accountName: '', roleName: 'Deployer', roleArn: 'arn:aws:iam::222222222222:role/Deployer', profile: 'deploy', stale: false, chained: true, source: 'prod-admin' }]);
+  t.match(chained, /^deploy\s+work\s+222222222222\s+Deployer \(chained from prod-admin\)$/m, 'a chained profile names its source');
 });
 
 t.test('rejectPositionals', async (t) => {

@@ -76,7 +76,7 @@ t.test('wire shape of errors: header, request id, body members', async (t) => {
   t.equal(sts.statusCode, 403);
   t.match(sts.headers['content-type'], /text\/xml/);
   t.match(sts.body, /<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">[\s\S]*<Code>MissingAuthenticationToken<\/Code>[\s\S]*<RequestId>/);
-  const unknownAction = await h.app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'Action=AssumeRole' });
+  const unknownAction = await h.app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'Action=DecodeAuthorizationMessage' });
   t.match(unknownAction.body, /<Code>InvalidAction<\/Code>/);
 });
 

@@ -96,7 +96,7 @@ function scriptedClients(tokens: Array<{ accessToken: string; expiresIn: number;
     },
   };
   const portal = { destroy() {}, async send() { return { accountList: [] }; } };
-  return { oidc: () => oidc as unknown as SSOOIDCClient, portal: () => portal as unknown as SSOClient };
+  return { oidc: () => oidc as unknown as SSOOIDCClient, portal: () => portal as unknown as SSOClient, sts: () => { throw new Error('no STS in these tests'); } };
 }
 
 async function scriptedCore(clients: AwsClientFactory, clock: ManualClock) {

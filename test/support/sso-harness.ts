@@ -48,6 +48,7 @@ export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
     AWS_CONFIG_FILE: configFile,
     AWS_ENDPOINT_URL_SSO_OIDC: em.url,
     AWS_ENDPOINT_URL_SSO: em.url,
+    AWS_ENDPOINT_URL_STS: em.url,
   };
   const logs: string[] = [];
   const stream = new Writable({ write(chunk, _enc, cb) { logs.push(...String(chunk).split('\n').filter(Boolean)); cb(); } });

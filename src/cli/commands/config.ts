@@ -52,7 +52,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 function agentOver(socket: string): ConfigAgent {
   const opts = { socket, timeoutMs: 10_000 };
   return {
-    profiles: () => adminRequest<CatalogRole[]>('GET', ADMIN_ROUTES.profiles, undefined, opts),
+    // Chained profiles are sections of this very file already: nothing to write for them.
+    profiles: async () => (await adminRequest<CatalogRole[]>('GET', ADMIN_ROUTES.profiles, undefined, opts)).filter((r) => !r.chained),
     sessions: async () => (await adminRequest<{ sessions: SessionStatus[] }>('GET', ADMIN_ROUTES.status, undefined, opts)).sessions ?? [],
   };
 }

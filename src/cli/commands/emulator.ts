@@ -29,6 +29,8 @@ Options:
 Durations: 90, 90s, 30m, 8h, 1d (plain numbers are seconds).
 Control routes for tests: POST /_emulator/approve {"userCode"}, /deny, /faults, /expire,
 /assignments, /stats/reset; GET /_emulator/stats, /secrets, /org.
+STS AssumeRole may target OrganizationAccountAccessRole in any of its accounts, and roles added
+with POST /_emulator/roles {"add": [{"accountId", "roleName", "externalId"?, "deny"?}], "remove": […]}.
 `;
 
 function seconds(text: string | undefined, flag: string): number | undefined {

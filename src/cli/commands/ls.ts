@@ -7,12 +7,13 @@ import { formatTable } from '../table.js';
 const HELP = `Usage: sso-agent ls [--json] [--session NAME]
 
 One row per profile (role you can assume). --json prints an array of objects with profile,
-session, accountId, accountName, roleName, roleArn and stale.
+session, accountId, accountName, roleName, roleArn and stale; chained profiles (role_arn +
+source_profile in the AWS config) also carry "chained": true and their "source".
 `;
 
 export function formatProfiles(roles: CatalogRole[]): string {
   if (roles.length === 0) return 'No profiles yet: log in with `sso-agent login`, or run `sso-agent sync`.\n';
-  const rows = roles.map((r) => [r.profile, r.session, r.accountId, r.accountName, r.roleName + (r.stale ? ' (stale)' : '')]);
+  const rows = roles.map((r) => [r.profile, r.session, r.accountId, r.accountName, r.roleName + (r.chained ? ` (chained from ${r.source})` : '') + (r.stale ? ' (stale)' : '')]);
   return formatTable(['PROFILE', 'SESSION', 'ACCOUNT ID', 'ACCOUNT', 'ROLE'], rows);
 }
 

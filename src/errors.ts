@@ -7,13 +7,65 @@
 
 export type ExitCode = 0 | 1 | 2;
 
+interface ErrorRow { status: number; exit: ExitCode }
+
+/**
+ * The one table: error code → HTTP status (the single Fastify error handler) and CLI exit code
+ * (the single exit mapper in src/cli/exit.ts). Classes below name a row; an error rebuilt from
+ * `{Code, Message}` on the CLI side of the socket finds its exit code here by `Code`.
+ */
+export const ERROR_TABLE = {
+  BadUsage: { status: 400, exit: 2 },
+  InvalidInput: { status: 400, exit: 1 },
+  MissingAuthorization: { status: 401, exit: 1 },
+  AccessDenied: { status: 403, exit: 1 },
+  ForbiddenRequest: { status: 403, exit: 1 },
+  NotFound: { status: 404, exit: 1 },
+  MethodNotAllowed: { status: 405, exit: 1 },
+  PayloadTooLarge: { status: 413, exit: 1 },
+  UriTooLong: { status: 414, exit: 1 },
+  UnsupportedMediaType: { status: 415, exit: 1 },
+  ProfileNotFound: { status: 404, exit: 1 },
+  SessionNotFound: { status: 404, exit: 1 },
+  LoginRequired: { status: 409, exit: 1 },
+  LoginFailed: { status: 400, exit: 1 },
+  InvalidSsoConfiguration: { status: 400, exit: 1 },
+  InvalidState: { status: 400, exit: 1 },
+  RoleNotAssigned: { status: 403, exit: 1 },
+  // 409: the session is real, but it lives in a file the agent does not write.
+  SessionInConfigFile: { status: 409, exit: 1 },
+  Throttled: { status: 503, exit: 1 },
+  UpstreamError: { status: 502, exit: 1 },
+  AgentNotRunning: { status: 503, exit: 1 },
+  AgentAlreadyRunning: { status: 409, exit: 1 },
+  ConfigFileError: { status: 400, exit: 1 },
+  NoProfiles: { status: 409, exit: 1 },
+  ServiceError: { status: 500, exit: 1 },
+  InternalError: { status: 500, exit: 1 },
+} as const satisfies Record<string, ErrorRow>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** A code from the wire that this build does not know (an older or newer agent) is a plain failure. */
+const UNKNOWN_ROW: ErrorRow = { status: 500, exit: 1 };
+
+export function errorRow(code: string): ErrorRow {
+  return Object.hasOwn(ERROR_TABLE, code) ? ERROR_TABLE[code as ErrorCode] : UNKNOWN_ROW;
+}
+
 export abstract class AgentError extends Error {
   abstract readonly code: string;
-  abstract readonly status: number;
-  readonly exitCode: ExitCode = 1;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  get status(): number {
+    return errorRow(this.code).status;
+  }
+
+  get exitCode(): ExitCode {
+    return errorRow(this.code).exit;
   }
 }
 
@@ -26,20 +78,16 @@ export function reloginHint(session: string): string {
 
 export class UsageError extends AgentError {
   readonly code = 'BadUsage';
-  readonly status = 400;
-  override readonly exitCode = 2;
 }
 
 export class InvalidInputError extends AgentError {
   readonly code = 'InvalidInput';
-  readonly status = 400;
 }
 
 // ---- the TCP credential route's guards ----------------------------------------------------------
 
 export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
-  readonly status = 401;
   constructor(profile: string) {
     super(`no Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN from \`sso-agent env ${profile}\``);
   }
@@ -47,7 +95,6 @@ export class MissingAuthorizationError extends AgentError {
 
 export class AccessDeniedError extends AgentError {
   readonly code = 'AccessDenied';
-  readonly status = 403;
   constructor(profile: string) {
     super(`the authorization token is not valid for profile ${profile}: refresh it with \`sso-agent env ${profile}\``);
   }
@@ -55,29 +102,32 @@ export class AccessDeniedError extends AgentError {
 
 export class ForbiddenRequestError extends AgentError {
   readonly code = 'ForbiddenRequest';
-  readonly status = 403;
 }
 
 export class RouteNotFoundError extends AgentError {
   readonly code = 'NotFound';
-  readonly status = 404;
 }
 
 export class MethodNotAllowedError extends AgentError {
   readonly code = 'MethodNotAllowed';
-  readonly status = 405;
 }
 
 export class UriTooLongError extends AgentError {
   readonly code = 'UriTooLong';
-  readonly status = 414;
+}
+
+export class PayloadTooLargeError extends AgentError {
+  readonly code = 'PayloadTooLarge';
+}
+
+export class UnsupportedMediaTypeError extends AgentError {
+  readonly code = 'UnsupportedMediaType';
 }
 
 // ---- sessions, profiles, login ----------------------------------------------------------------
 
 export class ProfileNotFoundError extends AgentError {
   readonly code = 'ProfileNotFound';
-  readonly status = 404;
   constructor(profile: string) {
     super(`no profile named ${JSON.stringify(profile)}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
   }
@@ -85,7 +135,6 @@ export class ProfileNotFoundError extends AgentError {
 
 export class SessionNotFoundError extends AgentError {
   readonly code = 'SessionNotFound';
-  readonly status = 404;
   constructor(session: string) {
     super(`no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
   }
@@ -93,50 +142,48 @@ export class SessionNotFoundError extends AgentError {
 
 export class LoginRequiredError extends AgentError {
   readonly code = 'LoginRequired';
-  // 409: the request is fine, the session's state is what's wrong; distinct from the 401/403 of a bad token.
-  readonly status = 409;
-  constructor(readonly session: string, why = 'is not logged in') {
+  constructor(readonly session: string, why = 'needs a login') {
     super(`SSO session ${session} ${why}: ${reloginHint(session)}`);
   }
 }
 
 export class LoginFailedError extends AgentError {
   readonly code = 'LoginFailed';
-  readonly status = 400;
 }
 
 export class InvalidSsoConfigError extends AgentError {
   readonly code = 'InvalidSsoConfiguration';
-  readonly status = 400;
 }
 
 export class OAuthStateError extends AgentError {
   readonly code = 'InvalidState';
-  readonly status = 400;
 }
 
 export class RoleNotAssignedError extends AgentError {
   readonly code = 'RoleNotAssigned';
-  readonly status = 403;
+}
+
+export class SessionInConfigFileError extends AgentError {
+  readonly code = 'SessionInConfigFile';
+  constructor(session: string, file: string) {
+    super(`SSO session ${session} comes from [sso-session ${session}] in ${file}, which the agent never edits: delete that section (and the profiles that use it), then run \`sso-agent session remove ${session}\` again`);
+  }
 }
 
 // ---- upstream (AWS) trouble ----------------------------------------------------------------------
 
 export class UpstreamThrottledError extends AgentError {
   readonly code = 'Throttled';
-  readonly status = 503;
 }
 
 export class UpstreamError extends AgentError {
   readonly code = 'UpstreamError';
-  readonly status = 502;
 }
 
 // ---- the local process and its files ---------------------------------------------------------------
 
 export class AgentNotRunningError extends AgentError {
   readonly code = 'AgentNotRunning';
-  readonly status = 503;
   constructor(socket: string) {
     super(`the agent is not running (no answer on ${socket}): start it with \`sso-agent serve\`, or install it with \`sso-agent service install\``);
   }
@@ -144,7 +191,6 @@ export class AgentNotRunningError extends AgentError {
 
 export class AgentAlreadyRunningError extends AgentError {
   readonly code = 'AgentAlreadyRunning';
-  readonly status = 409;
   constructor(socket: string) {
     super(`an agent is already running on ${socket}: stop it first, or pass --socket PATH for a second one`);
   }
@@ -152,13 +198,10 @@ export class AgentAlreadyRunningError extends AgentError {
 
 export class ConfigFileError extends AgentError {
   readonly code = 'ConfigFileError';
-  readonly status = 400;
 }
 
 export class NoProfilesError extends AgentError {
   readonly code = 'NoProfiles';
-  // 409: nothing wrong with the request; the agent has not listed any role yet.
-  readonly status = 409;
   constructor() {
     super('the agent knows no roles yet, so nothing was changed: run `sso-agent login` (or `sso-agent sync`) first');
   }
@@ -166,18 +209,17 @@ export class NoProfilesError extends AgentError {
 
 export class ServiceError extends AgentError {
   readonly code = 'ServiceError';
-  readonly status = 500;
 }
 
 export class InternalError extends AgentError {
   readonly code = 'InternalError';
-  readonly status = 500;
 }
 
 /** Every class above; the catalog test checks codes are unique and statuses/exits are sane. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
-  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, ProfileNotFoundError, SessionNotFoundError,
+  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, PayloadTooLargeError, UnsupportedMediaTypeError,
+  ProfileNotFoundError, SessionNotFoundError, SessionInConfigFileError,
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
@@ -196,14 +238,19 @@ export function toErrorBody(err: AgentError): ErrorBody {
 
 /**
  * The CLI gets errors from the agent as ErrorBody over the admin socket; this rebuilds an error the
- * exit mapper understands without the CLI needing to know every class.
+ * exit mapper understands without the CLI needing to know every class: the exit code comes from
+ * ERROR_TABLE by `Code`, the status is the one the agent sent.
  */
 export class RemoteError extends AgentError {
-  readonly status: number;
   readonly code: string;
+  readonly #status: number;
   constructor(body: ErrorBody, status: number) {
     super(body.Message);
     this.code = body.Code;
-    this.status = status;
+    this.#status = status;
+  }
+
+  override get status(): number {
+    return this.#status;
   }
 }

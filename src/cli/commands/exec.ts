@@ -4,7 +4,7 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { childEnv } from '../env-lines.js';
-import type { EnvReply } from '../../server/admin-app.js';
+import type { EnvReply } from '../../admin-api.js';
 
 const HELP = `Usage: sso-agent exec PROFILE -- CMD [ARGS…]
 

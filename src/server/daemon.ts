@@ -30,8 +30,6 @@ export interface DaemonOptions {
   createCore?: CoreFactory;
   /** Passed on to the core: tests inject clock, retry policy, settings file. */
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
-  /** Only loopback; anything else is refused before binding. */
-  host?: string;
 }
 
 export interface RunningDaemon {
@@ -46,13 +44,8 @@ export interface RunningDaemon {
 /** In-flight requests get this long to finish on shutdown; the contract is a clean exit within 2 s. */
 export const SHUTDOWN_GRACE_MS = 1200;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export function assertLoopbackHost(host: string): void {
-  if (!LOOPBACK_HOSTS.has(host)) {
-    throw new InvalidInputError(`refusing to listen on ${host}: the agent serves credentials on loopback only (127.0.0.1 or ::1)`);
-  }
-}
+/** The one address the TCP app binds: loopback, and the form every SDK's allow-list accepts. */
+const LISTEN_HOST = '127.0.0.1';
 
 // Loaded on demand so route tests with a fake core never pull in the AWS SDK.
 const defaultCoreFactory: CoreFactory = async (opts) => {
@@ -66,8 +59,6 @@ const defaultCoreFactory: CoreFactory = async (opts) => {
  */
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const env = opts.env ?? process.env;
-  const host = opts.host ?? '127.0.0.1';
-  assertLoopbackHost(host);
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', stream: opts.logStream });
   const socket = opts.socket ?? socketPath(env);
 
@@ -86,7 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt });
   const admin = buildAdminApp({ core, keys, info, logger });
   try {
-    await tcp.listen({ host, port: opts.port });
+    await tcp.listen({ host: LISTEN_HOST, port: opts.port });
     port = (tcp.server.address() as AddressInfo).port;
     await listenPrivately(socket, () => admin.listen({ path: socket }));
   } catch (err) {

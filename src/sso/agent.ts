@@ -357,12 +357,10 @@ class SsoAgentCore implements AgentCore {
   }
 
   private async loginSession(req: LoginRequest): Promise<SessionRuntime> {
+    // ~/.aws/config may have changed since the last command: a login uses what it says now.
+    await this.load();
     if (req.session) {
-      let rt = this.sessions.get(req.session);
-      if (!rt) {
-        await this.load();
-        rt = this.sessions.get(req.session);
-      }
+      const rt = this.sessions.get(req.session);
       if (rt) {
         if (req.startUrl && parseStartUrl(req.startUrl) !== rt.config.startUrl) {
           throw new InvalidInputError(`SSO session ${req.session} already uses the start URL ${rt.config.startUrl}: drop --start-url, or pick another --session name`);
@@ -754,7 +752,7 @@ class SsoAgentCore implements AgentCore {
 
   async sync(session?: string): Promise<SyncSummary[]> {
     if (session) {
-      if (!this.sessions.has(session)) await this.load();
+      await this.load();
       return [await this.syncOne(this.runtime(session))];
     }
     await this.load();

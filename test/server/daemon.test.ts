@@ -73,10 +73,8 @@ t.test('the daemon: listening line, private socket and key, real HTTP and admin 
   t.equal(ok2.status, 200, 'an exported token keeps working after the restart');
 });
 
-t.test('refuses a non-loopback bind and a busy port', async (t) => {
+t.test('refuses a busy port', async (t) => {
   const base = mkdtempSync(join(tmpdir(), 'sso-agent-d-'));
-  await t.rejects(startDaemon({ port: 0, host: '0.0.0.0', socket: join(base, 'a.sock'), logger: capture().logger, createCore: async () => fakeCore() }),
-    { code: 'InvalidInput', message: /loopback only/ });
   const d = await start(join(base, 'b.sock'));
   t.teardown(() => d.close());
   await t.rejects(startDaemon({ port: d.port, socket: join(base, 'c.sock'), logger: capture().logger, createCore: async () => fakeCore() }),

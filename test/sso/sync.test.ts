@@ -117,6 +117,6 @@ t.test('sync of an unknown or logged-out session says what to do', async (t) => 
   const h = await harness();
   t.teardown(() => h.close());
   await t.rejects(h.core.sync('nope'), { code: 'SessionNotFound' });
-  await t.rejects(h.core.sync('work'), { code: 'LoginRequired', message: /not logged in: run `sso-agent login --session work`/ });
+  await t.rejects(h.core.sync('work'), { code: 'LoginRequired', message: /^SSO session work needs a login: run `sso-agent login --session work`$/ });
   await t.rejects(h.core.sync(), { code: 'LoginRequired' });
 });

@@ -44,6 +44,21 @@ t.test('ACCOUNT:ROLE and the role ARN resolve to the profile; its token is for t
   t.same(core.calls.getCredentials, ['prod-admin', 'prod-admin', 'prod-admin']);
 });
 
+t.test('the longest real role ARN fits the URL limits, encoded or with raw slashes in the path', async (t) => {
+  const { app, tok, core } = setup();
+  const permissionSet = 'A'.repeat(32); // the longest permission set name IAM Identity Center allows
+  core.roles.push({ ...core.roles[0]!, roleName: permissionSet, profile: 'prod-long' });
+  const arn = `arn:aws-us-gov:iam::111111111111:role/aws-reserved/sso.amazonaws.com/us-gov-west-1/AWSReservedSSO_${permissionSet}_2f24367c24ca1a37`;
+  const encoded = encodeURIComponent(arn);
+  t.ok(encoded.length > 100, `${encoded.length} characters: over Fastify's default maxParamLength`);
+  const res = await app.inject({ method: 'GET', url: `/v1/credentials/${encoded}`, headers: { host: HOST, authorization: tok('prod-long') } });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(core.calls.getCredentials, ['prod-long']);
+  // Unencoded, the ARN's slashes make it another path: a plain 404, no crash.
+  const raw = await app.inject({ method: 'GET', url: `/v1/credentials/${arn}`, headers: { host: HOST, authorization: tok('prod-long') } });
+  t.equal(raw.statusCode, 404);
+});
+
 t.test('token guard', async (t) => {
   const { app, tok, core } = setup();
   const get = (profile: string, authorization?: string) =>

@@ -2,6 +2,8 @@ import { ERROR_TABLE, isAgentError, type ExitCode } from '../errors.js';
 
 /** Exit codes not tied to an error. */
 export const EXIT_OK: ExitCode = 0;
+/** A check that found a problem it reported itself (e.g. `service status`), as for any other error. */
+export const EXIT_FAILURE: ExitCode = 1;
 /** No command, or an unknown one: the same exit as any other usage error. */
 export const EXIT_USAGE: ExitCode = ERROR_TABLE.BadUsage.exit;
 
@@ -12,7 +14,7 @@ export const EXIT_USAGE: ExitCode = ERROR_TABLE.BadUsage.exit;
  */
 export function exitCodeFor(err: unknown): ExitCode {
   if (isAgentError(err)) return err.exitCode;
-  return 1;
+  return EXIT_FAILURE;
 }
 
 /**

@@ -22,8 +22,8 @@ import { alreadyLoggedIn, findLoginSession } from './login-gate.js';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from './pkce.js';
 import { classifyError, nextDelay, retryPolicy, type RetryPolicy } from './retry-policy.js';
 import {
-  DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseStartUrl,
-  saveSettingsSessions, sessionNameFor,
+  DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseSessionName,
+  parseStartUrl, saveSettingsSessions, sessionNameFor,
 } from './session-config.js';
 import { sessionState, tokenRefreshAt } from './session-state.js';
 import { listOrganisation } from './sync.js';
@@ -385,11 +385,8 @@ class SsoAgentCore implements AgentCore {
   }
 
   private async addSession(name: string, startUrlInput: string, regionInput: string, scopes?: string[]): Promise<SessionRuntime> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-      throw new InvalidInputError(`${JSON.stringify(name)} is not a usable session name: use letters, digits, '.', '_' and '-'`);
-    }
     const config: SessionConfig = {
-      name,
+      name: parseSessionName(name),
       startUrl: parseStartUrl(startUrlInput),
       region: parseRegion(regionInput),
       scopes: scopes?.length ? [...scopes] : [...DEFAULT_SCOPES],

@@ -7,7 +7,7 @@ import { cryptoRandom, ManualClock } from '../../src/sso/clock.js';
 import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/session-state.js';
 import { catalogDiff, describeDiff } from '../../src/sso/catalog-diff.js';
 import {
-  loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseStartUrl, saveSettingsSessions, sessionNameFor,
+  loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseSessionName, parseStartUrl, saveSettingsSessions, sessionNameFor,
 } from '../../src/sso/session-config.js';
 import { invalidConfig, mapLoginError, mapPortalError } from '../../src/sso/aws-errors.js';
 import { AdaptivePacer } from '../../src/sso/pacer.js';
@@ -77,6 +77,10 @@ t.test('start URL, region, scopes and session names: accepted and rejected input
   t.same(parseScopes(undefined), ['sso:account:access']);
   t.same(parseScopes(''), ['sso:account:access']);
   t.same(parseScopes('sso:account:access, codewhisperer:completions'), ['sso:account:access', 'codewhisperer:completions']);
+  for (const ok of ['work', 'Work.EU', 'd-1234567890', 'a_b-c', '9', 'x'.repeat(64)]) t.equal(parseSessionName(ok), ok);
+  for (const bad of ['', 'bad name', '-work', '.hidden', 'a/b', 'päivä', 'x'.repeat(65), 'work]', 'a;b']) {
+    t.throws(() => parseSessionName(bad), { code: 'InvalidInput', message: /use up to 64 letters, digits, '\.', '_' and '-', starting with a letter or digit/ }, bad);
+  }
   t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set()), 'd-1234567890');
   t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set(['d-1234567890'])), 'd-1234567890-2');
 });

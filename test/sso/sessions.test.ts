@@ -160,7 +160,7 @@ t.test('no sessions at all; --start-url without --session; a bad session name', 
   t.same(await h.core.sync(), [], 'sync with nothing to sync');
   await t.rejects(h.core.startLogin({ flow: 'device' }), { code: 'InvalidInput', message: /no SSO session is configured: run `sso-agent login --start-url URL --region REGION`/ });
   await t.rejects(h.core.startLogin({ session: 'bad name!', startUrl: h.em.startUrl, region: h.em.region, flow: 'device' }),
-    { code: 'InvalidInput', message: /"bad name!" is not a usable session name: use letters, digits, '\.', '_' and '-'/ });
+    { code: 'InvalidInput', message: /"bad name!" is not a usable session name: use up to 64 letters, digits, '\.', '_' and '-', starting with a letter or digit/ });
   await t.rejects(h.core.startLogin({ startUrl: h.em.startUrl, flow: 'device' }), { code: 'InvalidInput', message: /--region/ });
 
   const prompt = await h.core.startLogin({ startUrl: h.em.startUrl, region: h.em.region, flow: 'device' });

@@ -1,8 +1,8 @@
 /**
  * The one error catalog. Every failure the agent can report is a class here with a stable
- * `code` (what HTTP replies, logs and tests read — never the message text), an HTTP status
- * (used by the single Fastify error handler) and a CLI exit code (used by the single CLI
- * exit mapper). Messages name the fix.
+ * `code` (what HTTP replies, logs and tests read — never the message text); its HTTP status
+ * and CLI exit code come from that code's row in ERROR_TABLE (a new class needs a row, the
+ * catalog test checks it). Messages name the fix.
  */
 
 export type ExitCode = 0 | 1 | 2;
@@ -27,6 +27,7 @@ export const ERROR_TABLE = {
   UnsupportedMediaType: { status: 415, exit: 1 },
   ProfileNotFound: { status: 404, exit: 1 },
   SessionNotFound: { status: 404, exit: 1 },
+  // 409: the request is fine, the session's state is what's wrong; distinct from the 401/403 of a bad token.
   LoginRequired: { status: 409, exit: 1 },
   LoginFailed: { status: 400, exit: 1 },
   InvalidSsoConfiguration: { status: 400, exit: 1 },
@@ -39,6 +40,7 @@ export const ERROR_TABLE = {
   AgentNotRunning: { status: 503, exit: 1 },
   AgentAlreadyRunning: { status: 409, exit: 1 },
   ConfigFileError: { status: 400, exit: 1 },
+  // 409: nothing wrong with the request; the agent has not listed any role yet.
   NoProfiles: { status: 409, exit: 1 },
   ServiceError: { status: 500, exit: 1 },
   InternalError: { status: 500, exit: 1 },
@@ -215,7 +217,7 @@ export class InternalError extends AgentError {
   readonly code = 'InternalError';
 }
 
-/** Every class above; the catalog test checks codes are unique and statuses/exits are sane. */
+/** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
   RouteNotFoundError, MethodNotAllowedError, UriTooLongError, PayloadTooLargeError, UnsupportedMediaTypeError,

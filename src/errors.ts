@@ -1,19 +1,83 @@
 /**
  * The one error catalog. Every failure the agent can report is a class here with a stable
- * `code` (what HTTP replies, logs and tests read — never the message text), an HTTP status
- * (used by the single Fastify error handler) and a CLI exit code (used by the single CLI
- * exit mapper). Messages name the fix.
+ * `code` (what HTTP replies, logs and tests read — never the message text); its HTTP status
+ * and CLI exit code come from that code's row in ERROR_TABLE (a new class needs a row, the
+ * catalog test checks it). Messages name the fix.
  */
 
 export type ExitCode = 0 | 1 | 2;
 
+interface ErrorRow { status: number; exit: ExitCode }
+
+/**
+ * The one table: error code → HTTP status (the single Fastify error handler) and CLI exit code
+ * (the single exit mapper in src/cli/exit.ts). Classes below name a row; an error rebuilt from
+ * `{Code, Message}` on the CLI side of the socket finds its exit code here by `Code`.
+ */
+export const ERROR_TABLE = {
+  BadUsage: { status: 400, exit: 2 },
+  InvalidInput: { status: 400, exit: 1 },
+  MissingAuthorization: { status: 401, exit: 1 },
+  AccessDenied: { status: 403, exit: 1 },
+  ForbiddenRequest: { status: 403, exit: 1 },
+  NotFound: { status: 404, exit: 1 },
+  MethodNotAllowed: { status: 405, exit: 1 },
+  PayloadTooLarge: { status: 413, exit: 1 },
+  UriTooLong: { status: 414, exit: 1 },
+  UnsupportedMediaType: { status: 415, exit: 1 },
+  ProfileNotFound: { status: 404, exit: 1 },
+  SessionNotFound: { status: 404, exit: 1 },
+  // 409: the request is fine, the session's state is what's wrong; distinct from the 401/403 of a bad token.
+  LoginRequired: { status: 409, exit: 1 },
+  LoginFailed: { status: 400, exit: 1 },
+  InvalidSsoConfiguration: { status: 400, exit: 1 },
+  InvalidState: { status: 400, exit: 1 },
+  RoleNotAssigned: { status: 403, exit: 1 },
+  // 409: the session is real, but it lives in a file the agent does not write.
+  SessionInConfigFile: { status: 409, exit: 1 },
+  Throttled: { status: 503, exit: 1 },
+  UpstreamError: { status: 502, exit: 1 },
+  AgentNotRunning: { status: 503, exit: 1 },
+  AgentAlreadyRunning: { status: 409, exit: 1 },
+  ConfigFileError: { status: 400, exit: 1 },
+  // 409: nothing wrong with the request; the agent has not listed any role yet.
+  NoProfiles: { status: 409, exit: 1 },
+  ServiceError: { status: 500, exit: 1 },
+  InternalError: { status: 500, exit: 1 },
+  // Duplicate Host headers and the like: RFC 9112 asks for a 400.
+  BadRequest: { status: 400, exit: 1 },
+  // The AWS federation endpoint (console sign-in) said no: upstream trouble from the agent's side.
+  FederationRefused: { status: 502, exit: 1 },
+  // Chained roles: a [profile] that can never work as written, and STS AssumeRole's refusals.
+  ChainedProfileInvalid: { status: 400, exit: 1 },
+  AssumeRoleDenied: { status: 403, exit: 1 },
+  AssumeRoleInvalid: { status: 400, exit: 1 },
+  // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
+  SourceCredentialsRejected: { status: 409, exit: 1 },
+} as const satisfies Record<string, ErrorRow>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** A code from the wire that this build does not know (an older or newer agent) is a plain failure. */
+const UNKNOWN_ROW: ErrorRow = { status: 500, exit: 1 };
+
+export function errorRow(code: string): ErrorRow {
+  return Object.hasOwn(ERROR_TABLE, code) ? ERROR_TABLE[code as ErrorCode] : UNKNOWN_ROW;
+}
+
 export abstract class AgentError extends Error {
   abstract readonly code: string;
-  abstract readonly status: number;
-  readonly exitCode: ExitCode = 1;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  get status(): number {
+    return errorRow(this.code).status;
+  }
+
+  get exitCode(): ExitCode {
+    return errorRow(this.code).exit;
   }
 }
 
@@ -26,20 +90,16 @@ export function reloginHint(session: string): string {
 
 export class UsageError extends AgentError {
   readonly code = 'BadUsage';
-  readonly status = 400;
-  override readonly exitCode = 2;
 }
 
 export class InvalidInputError extends AgentError {
   readonly code = 'InvalidInput';
-  readonly status = 400;
 }
 
 // ---- the TCP credential route's guards ----------------------------------------------------------
 
 export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
-  readonly status = 401;
   constructor(profile: string) {
     super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`sso-agent env ${profile} --with-token\` (again after each agent restart)`);
   }
@@ -47,7 +107,6 @@ export class MissingAuthorizationError extends AgentError {
 
 export class AccessDeniedError extends AgentError {
   readonly code = 'AccessDenied';
-  readonly status = 403;
   constructor(profile: string) {
     super(`the authorization token is not valid for profile ${profile} (tokens change at every agent start): run \`eval "$(sso-agent env ${profile})"\` again`);
   }
@@ -55,34 +114,36 @@ export class AccessDeniedError extends AgentError {
 
 export class ForbiddenRequestError extends AgentError {
   readonly code = 'ForbiddenRequest';
-  readonly status = 403;
 }
 
 export class BadRequestError extends AgentError {
   readonly code = 'BadRequest';
-  readonly status = 400;
 }
 
 export class RouteNotFoundError extends AgentError {
   readonly code = 'NotFound';
-  readonly status = 404;
 }
 
 export class MethodNotAllowedError extends AgentError {
   readonly code = 'MethodNotAllowed';
-  readonly status = 405;
 }
 
 export class UriTooLongError extends AgentError {
   readonly code = 'UriTooLong';
-  readonly status = 414;
+}
+
+export class PayloadTooLargeError extends AgentError {
+  readonly code = 'PayloadTooLarge';
+}
+
+export class UnsupportedMediaTypeError extends AgentError {
+  readonly code = 'UnsupportedMediaType';
 }
 
 // ---- sessions, profiles, login ----------------------------------------------------------------
 
 export class ProfileNotFoundError extends AgentError {
   readonly code = 'ProfileNotFound';
-  readonly status = 404;
   constructor(profile: string) {
     super(`no profile named ${JSON.stringify(profile)}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
   }
@@ -90,7 +151,6 @@ export class ProfileNotFoundError extends AgentError {
 
 export class SessionNotFoundError extends AgentError {
   readonly code = 'SessionNotFound';
-  readonly status = 404;
   constructor(session: string) {
     super(`no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
   }
@@ -98,56 +158,53 @@ export class SessionNotFoundError extends AgentError {
 
 export class LoginRequiredError extends AgentError {
   readonly code = 'LoginRequired';
-  // 409: the request is fine, the session's state is what's wrong; distinct from the 401/403 of a bad token.
-  readonly status = 409;
-  constructor(readonly session: string, why = 'is not logged in') {
+  constructor(readonly session: string, why = 'needs a login') {
     super(`SSO session ${session} ${why}: ${reloginHint(session)}`);
   }
 }
 
 export class LoginFailedError extends AgentError {
   readonly code = 'LoginFailed';
-  readonly status = 400;
 }
 
 export class InvalidSsoConfigError extends AgentError {
   readonly code = 'InvalidSsoConfiguration';
-  readonly status = 400;
 }
 
 export class OAuthStateError extends AgentError {
   readonly code = 'InvalidState';
-  readonly status = 400;
 }
 
 export class RoleNotAssignedError extends AgentError {
   readonly code = 'RoleNotAssigned';
-  readonly status = 403;
+}
+
+export class SessionInConfigFileError extends AgentError {
+  readonly code = 'SessionInConfigFile';
+  constructor(session: string, file: string) {
+    super(`SSO session ${session} comes from [sso-session ${session}] in ${file}, which the agent never edits: delete that section (and the profiles that use it), then run \`sso-agent session remove ${session}\` again`);
+  }
 }
 
 // ---- upstream (AWS) trouble ----------------------------------------------------------------------
 
 export class UpstreamThrottledError extends AgentError {
   readonly code = 'Throttled';
-  readonly status = 503;
 }
 
 export class UpstreamError extends AgentError {
   readonly code = 'UpstreamError';
-  readonly status = 502;
 }
 
 /** The AWS federation endpoint (console sign-in) said no; the message carries its reason. */
 export class FederationRefusedError extends AgentError {
   readonly code = 'FederationRefused';
-  readonly status = 502;
 }
 
 // ---- the local process and its files ---------------------------------------------------------------
 
 export class AgentNotRunningError extends AgentError {
   readonly code = 'AgentNotRunning';
-  readonly status = 503;
   constructor(socket: string) {
     super(`the agent is not running (no answer on ${socket}): start it with \`sso-agent serve\`, or install it with \`sso-agent service install\``);
   }
@@ -155,7 +212,6 @@ export class AgentNotRunningError extends AgentError {
 
 export class AgentAlreadyRunningError extends AgentError {
   readonly code = 'AgentAlreadyRunning';
-  readonly status = 409;
   constructor(socket: string) {
     super(`an agent is already running on ${socket}: stop it first, or pass --socket PATH for a second one`);
   }
@@ -163,13 +219,10 @@ export class AgentAlreadyRunningError extends AgentError {
 
 export class ConfigFileError extends AgentError {
   readonly code = 'ConfigFileError';
-  readonly status = 400;
 }
 
 export class NoProfilesError extends AgentError {
   readonly code = 'NoProfiles';
-  // 409: nothing wrong with the request; the agent has not listed any role yet.
-  readonly status = 409;
   constructor() {
     super('the agent knows no roles yet, so nothing was changed: run `sso-agent login` (or `sso-agent sync`) first');
   }
@@ -177,12 +230,10 @@ export class NoProfilesError extends AgentError {
 
 export class ServiceError extends AgentError {
   readonly code = 'ServiceError';
-  readonly status = 500;
 }
 
 export class InternalError extends AgentError {
   readonly code = 'InternalError';
-  readonly status = 500;
 }
 
 // ---- chained roles (AssumeRole from an agent role) ------------------------------------------------
@@ -190,32 +241,28 @@ export class InternalError extends AgentError {
 /** A chained `[profile]` that can never work as written (a source_profile loop, a bad value). */
 export class ChainedProfileError extends AgentError {
   readonly code = 'ChainedProfileInvalid';
-  readonly status = 400;
 }
 
 /** STS refused AssumeRole (AccessDenied): the role's trust policy, or the role does not exist. */
 export class AssumeRoleDeniedError extends AgentError {
   readonly code = 'AssumeRoleDenied';
-  readonly status = 403;
 }
 
 /** STS rejected the request's values (ValidationError): role_arn, role_session_name, duration_seconds… */
 export class AssumeRoleInvalidError extends AgentError {
   readonly code = 'AssumeRoleInvalid';
-  readonly status = 400;
 }
 
 /** STS rejected the source role's credentials (expired or revoked) even after fresh ones were fetched. */
 export class SourceCredentialsRejectedError extends AgentError {
   readonly code = 'SourceCredentialsRejected';
-  // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
-  readonly status = 409;
 }
 
-/** Every class above; the catalog test checks codes are unique and statuses/exits are sane. */
+/** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
-  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, ProfileNotFoundError, SessionNotFoundError,
+  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, PayloadTooLargeError, UnsupportedMediaTypeError,
+  ProfileNotFoundError, SessionNotFoundError, SessionInConfigFileError,
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
@@ -238,15 +285,20 @@ export function toErrorBody(err: AgentError): ErrorBody {
 
 /**
  * The CLI gets errors from the agent as ErrorBody over the admin socket; this rebuilds an error the
- * exit mapper understands without the CLI needing to know every class.
+ * exit mapper understands without the CLI needing to know every class: the exit code comes from
+ * ERROR_TABLE by `Code`, the status is the one the agent sent.
  */
 export class RemoteError extends AgentError {
-  readonly status: number;
   readonly code: string;
+  readonly #status: number;
   constructor(body: ErrorBody, status: number) {
     super(body.Message);
     this.code = body.Code;
-    this.status = status;
+    this.#status = status;
+  }
+
+  override get status(): number {
+    return this.#status;
   }
 }
 

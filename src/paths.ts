@@ -1,5 +1,5 @@
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Where the agent keeps its private runtime files (socket, token files). Never HOME, never the repo:
@@ -23,3 +23,8 @@ export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const DEFAULT_PORT = 8732;
+
+/** The catalog's state (ids and names, never a secret), kept beside the settings file. */
+export function catalogFileBeside(settings: string): string {
+  return join(dirname(settings), 'catalog.json');
+}

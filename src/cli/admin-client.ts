@@ -59,15 +59,5 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
   });
 }
 
-/** The admin API's routes, one list so the CLI and the server cannot drift. */
-export const ADMIN_ROUTES = {
-  status: '/v1/status',
-  profiles: '/v1/profiles',
-  login: '/v1/login',
-  loginWait: '/v1/login/wait',
-  logout: '/v1/logout',
-  sync: '/v1/sync',
-  env: (profile: string) => `/v1/env/${encodeURIComponent(profile)}`,
-  process: (profile: string) => `/v1/process/${encodeURIComponent(profile)}`,
-  console: (profile: string) => `/v1/console/${encodeURIComponent(profile)}`,
-} as const;
+/** The routes live with their reply types in src/admin-api.ts, shared with the server. */
+export { ADMIN_ROUTES } from '../admin-api.js';

@@ -1,9 +1,20 @@
-import { isAgentError, type ExitCode } from '../errors.js';
+import { ERROR_TABLE, isAgentError, type ExitCode } from '../errors.js';
 
-/** The one place errors become exit codes: 2 bad usage, 1 anything a person can fix. */
+/** Exit codes not tied to an error. */
+export const EXIT_OK: ExitCode = 0;
+/** A check that found a problem it reported itself (e.g. `service status`), as for any other error. */
+export const EXIT_FAILURE: ExitCode = 1;
+/** No command, or an unknown one: the same exit as any other usage error. */
+export const EXIT_USAGE: ExitCode = ERROR_TABLE.BadUsage.exit;
+
+/**
+ * The one place errors become exit codes: ERROR_TABLE by the error's code (2 bad usage, 1 anything
+ * a person can fix). An error from the agent crossing the socket is a RemoteError carrying the
+ * agent's code, so it exits as it would have in-process. Anything else is 1.
+ */
 export function exitCodeFor(err: unknown): ExitCode {
   if (isAgentError(err)) return err.exitCode;
-  return 1;
+  return EXIT_FAILURE;
 }
 
 /**

@@ -4,7 +4,7 @@
  * imported on demand, so `credential-process` never loads Fastify or the AWS SDK.
  */
 import { VERSION } from '../version.js';
-import { exitCodeFor, reportError } from './exit.js';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor, reportError } from './exit.js';
 import type { Command } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   emulator: { summary: 'run the local IAM Identity Center emulator', load: () => import('./commands/emulator.js') },
   demo: { summary: 'emulator + agent + login in one go', load: () => import('./commands/demo.js') },
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
+  session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
 };
 
 function usage(): string {
@@ -43,16 +44,16 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
     process.stdout.write(VERSION + '\n');
-    return 0;
+    return EXIT_OK;
   }
   const entry = COMMANDS[name];
   if (!entry) {
     process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}; run \`sso-agent --help\` for the list\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   try {
     const { command } = await entry.load();

@@ -1,22 +1,19 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import {
+  ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
+  type SessionRemoveReply, type StatusReply, type SyncReply,
+} from '../admin-api.js';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
-import type { AgentCore, LoginFlow, LoginRequest } from '../store/types.js';
-import type { AgentKeys } from './credentials-app.js';
+import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../store/types.js';
+import { TCP_LIMITS, type AgentKeys } from './credentials-app.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';
 import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
-export interface AgentInfo {
-  version: string;
-  pid: number;
-  port: number;
-  socket: string;
-  /** ISO-8601 UTC. */
-  startedAt: string;
-}
+export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 
 export interface AdminAppOptions {
   core: AgentCore;
@@ -26,12 +23,8 @@ export interface AdminAppOptions {
   logger: Logger;
 }
 
-/** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
-export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string }
-
-export interface LogoutReply { loggedOut: string[] }
-
-const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync)$/, /^\/v1\/(env|process|console)\/[^/]+$/];
+/** The admin patterns as regular expressions, for the 404-or-405 decision. */
+const KNOWN_PATHS = ADMIN_PATTERNS.map((p) => new RegExp(`^${p.replace(/:[a-z]+/g, '[^/]+')}$`));
 
 /** The URL SDKs fetch; always 127.0.0.1 (the one loopback form every SDK's allow-list accepts). */
 export function credentialsUri(port: number, profile: string): string {
@@ -47,6 +40,8 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
+    // Fastify's default (100) is shorter than an encoded IAM Identity Center role ARN.
+    routerOptions: { maxParamLength: TCP_LIMITS.maxParamLength },
     frameworkErrors,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
@@ -58,20 +53,23 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
   });
 
-  app.get('/v1/status', async () => ({ agent: info(), sessions: core.listSessions() }));
+  app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
 
-  app.get('/v1/profiles', async () => core.listProfiles());
+  app.get(ADMIN_ROUTES.profiles, async (): Promise<ProfilesReply> => core.listProfiles());
 
-  app.post('/v1/login', async (req) => core.startLogin(parseLoginRequest(req.body)));
+  app.post(ADMIN_ROUTES.login, async (req): Promise<LoginReply> => {
+    const login = parseLoginRequest(req.body);
+    return core.alreadyLoggedIn(login) ?? core.startLogin(login);
+  });
 
-  app.post('/v1/login/wait', async (req) => {
+  app.post(ADMIN_ROUTES.loginWait, async (req): Promise<SyncSummary> => {
     const body = asObject(req.body);
     const session = optionalString(body, 'session');
     if (!session) throw new InvalidInputError('login/wait needs {"session": NAME}');
     return core.waitLogin(session);
   });
 
-  app.post('/v1/logout', async (req): Promise<LogoutReply> => {
+  app.post(ADMIN_ROUTES.logout, async (req): Promise<LogoutReply> => {
     const body = asObject(req.body);
     const session = optionalString(body, 'session');
     const all = body.all === true;
@@ -89,25 +87,33 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     return { loggedOut: names };
   });
 
-  app.post('/v1/sync', async (req) => {
+  app.post(ADMIN_ROUTES.sync, async (req): Promise<SyncReply> => {
     const body = asObject(req.body);
     return core.sync(optionalString(body, 'session'));
   });
 
-  app.get<{ Params: { profile: string } }>('/v1/env/:profile', async (req): Promise<EnvReply> => {
+  app.post(ADMIN_ROUTES.sessionRemove, async (req): Promise<SessionRemoveReply> => {
+    const session = optionalString(asObject(req.body), 'session');
+    if (!session) throw new UsageError('session remove needs a session name: `sso-agent session remove NAME`');
+    const removed = await core.removeSession(session);
+    logger.info({ session, removedProfiles: removed.removedProfiles }, 'session removed');
+    return removed;
+  });
+
+  app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.env.pattern, async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
     // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
     const tokenFile = await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
     return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile), tokenFile };
   });
 
-  app.get<{ Params: { profile: string } }>('/v1/process/:profile', async (req, reply) => {
+  app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.process.pattern, async (req, reply) => {
     const role = core.resolveProfile(req.params.profile);
     const creds = await core.getCredentials(role.profile);
     return reply.header('cache-control', 'no-store').send(toProcessOutput(creds));
   });
 
-  app.get<{ Params: { profile: string } }>('/v1/console/:profile', async (req, reply) => {
+  app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.console.pattern, async (req, reply) => {
     const role = core.resolveProfile(req.params.profile);
     const creds = await core.getCredentials(role.profile);
     return reply.header('cache-control', 'no-store').send(toConsoleReply(role, core.listSessions(), creds));
@@ -141,6 +147,10 @@ export function parseLoginRequest(raw: unknown): LoginRequest {
   if (session !== undefined) req.session = session;
   if (startUrl !== undefined) req.startUrl = startUrl;
   if (region !== undefined) req.region = region;
+  if (body.force !== undefined) {
+    if (typeof body.force !== 'boolean') throw new InvalidInputError('force must be true or false');
+    req.force = body.force;
+  }
   if ((startUrl === undefined) !== (region === undefined)) {
     throw new UsageError('--start-url and --region go together: pass both to add a session');
   }

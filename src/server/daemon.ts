@@ -33,8 +33,6 @@ export interface DaemonOptions {
   createCore?: CoreFactory;
   /** Passed on to the core: tests inject clock, retry policy, settings file. */
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
-  /** Only loopback; anything else is refused before binding. */
-  host?: string;
   /** A listening TCP socket inherited from systemd (socket-activation.ts); default: none, bind `port`. */
   listenFd?: number;
 }
@@ -55,13 +53,8 @@ export interface RunningDaemon {
 /** In-flight requests get this long to finish on shutdown; the contract is a clean exit within 2 s. */
 export const SHUTDOWN_GRACE_MS = 1200;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export function assertLoopbackHost(host: string): void {
-  if (!LOOPBACK_HOSTS.has(host)) {
-    throw new InvalidInputError(`refusing to listen on ${host}: the agent serves credentials on loopback only (127.0.0.1 or ::1)`);
-  }
-}
+/** The one address the TCP app binds: loopback, and the form every SDK's allow-list accepts. */
+const LISTEN_HOST = '127.0.0.1';
 
 // Loaded on demand so route tests with a fake core never pull in the AWS SDK.
 const defaultCoreFactory: CoreFactory = async (opts) => {
@@ -75,8 +68,6 @@ const defaultCoreFactory: CoreFactory = async (opts) => {
  */
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const env = opts.env ?? process.env;
-  const host = opts.host ?? '127.0.0.1';
-  assertLoopbackHost(host);
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', stream: opts.logStream });
   const socket = opts.socket ?? socketPath(env);
   assertSocketPathFits(socket);
@@ -105,7 +96,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
-      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host } as FastifyListenOptions) : { host, port: opts.port });
+      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host: LISTEN_HOST } as FastifyListenOptions) : { host: LISTEN_HOST, port: opts.port });
     } catch (err) {
       // The port clash of two agents started at once on one socket: name the real clash.
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && await socketAnswers(socket)) throw new AgentAlreadyRunningError(socket);

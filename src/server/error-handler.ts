@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import {
-  AgentError, InternalError, InvalidInputError, MethodNotAllowedError, RouteNotFoundError,
-  UriTooLongError, isAgentError, toErrorBody,
+  AgentError, InternalError, InvalidInputError, MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError,
+  UnsupportedMediaTypeError, UriTooLongError, isAgentError, toErrorBody,
 } from '../errors.js';
 
 /**
@@ -23,8 +23,10 @@ export function toAgentError(err: unknown): AgentError {
   if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') return new UriTooLongError('the profile name in the URL is too long');
   if (fe.code === 'FST_ERR_BAD_URL') return new InvalidInputError('the URL is not valid (bad percent-encoding?)');
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const e = new InvalidInputError(`bad request: ${String(fe.message ?? 'invalid input').split('\n')[0]}`);
-    return Object.assign(e, { status: fe.statusCode });
+    const message = `bad request: ${String(fe.message ?? 'invalid input').split('\n')[0]}`;
+    if (fe.statusCode === 413) return new PayloadTooLargeError(message);
+    if (fe.statusCode === 415) return new UnsupportedMediaTypeError(message);
+    return new InvalidInputError(message);
   }
   return new InternalError('internal error in the agent; its log has the details');
 }

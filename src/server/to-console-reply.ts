@@ -4,7 +4,8 @@ import type { CatalogRole, RoleCredentials, SessionStatus } from '../store/types
 export interface ConsoleReply {
   profile: string;
   accountId: string;
-  roleArn: string;
+  /** null: the portal never gives the IAM role's ARN (see CatalogRole.roleArn). */
+  roleArn: string | null;
   /** The SSO session's region: it picks the partition and the console's home region. */
   region?: string;
   /** The session's start URL: where the console sends the person when the session ends. */

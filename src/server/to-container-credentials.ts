@@ -8,7 +8,8 @@ export interface ContainerCredentials {
   /** Always `toISOString()` (UTC with `Z`): JS `fromHttp` rejects `+00:00` and that aborts the whole default chain. */
   Expiration: string;
   AccountId: string;
-  RoleArn: string;
+  /** null: the portal never gives the IAM role's ARN (see CatalogRole.roleArn). SDKs do not read it. */
+  RoleArn: string | null;
 }
 
 export function toContainerCredentials(c: RoleCredentials): ContainerCredentials {

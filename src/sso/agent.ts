@@ -2,27 +2,28 @@ import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationComm
 import { GetRoleCredentialsCommand, LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
 import {
   AgentError, ConfigFileError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
-  SessionNotFoundError, UpstreamError, reloginHint,
+  SessionInConfigFileError, SessionNotFoundError, UpstreamError, reloginHint,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { settingsFile as defaultSettingsFile } from '../paths.js';
-import { Catalog } from '../store/catalog.js';
+import { catalogFileBeside, settingsFile as defaultSettingsFile } from '../paths.js';
+import type { Catalog } from '../store/catalog.js';
 import { CredentialCache, type CredentialKey } from '../store/credential-cache.js';
 import { SingleFlight } from '../store/single-flight.js';
 import type {
-  AgentCore, CatalogRole, LoginFlow, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionConfig,
-  SessionStatus, SyncSummary,
+  AgentCore, AlreadyLoggedIn, CatalogRole, LoginFlow, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials,
+  SessionConfig, SessionRemoved, SessionStatus, SyncSummary,
 } from '../store/types.js';
 import { awsErrorName, isRefreshRejected, isTokenRejected, mapLoginError, mapPortalError } from './aws-errors.js';
 import { catalogDiff, describeDiff } from './catalog-diff.js';
 import { authorizeBase, createClientFactory, type AwsClientFactory } from './clients.js';
 import { cryptoRandom, sleep, systemClock, type Clock, type Random, type TimerHandle } from './clock.js';
+import { persistentCatalog, type PersistentCatalog } from './catalog-persistence.js';
+import { alreadyLoggedIn, findLoginSession } from './login-gate.js';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from './pkce.js';
-import { roleArn } from './profile-name.js';
 import { classifyError, nextDelay, retryPolicy, type RetryPolicy } from './retry-policy.js';
 import {
-  DEFAULT_SCOPES, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseStartUrl,
-  saveSettingsSessions, sessionNameFor,
+  DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseSessionName,
+  parseStartUrl, saveSettingsSessions, sessionNameFor,
 } from './session-config.js';
 import { sessionState, tokenRefreshAt } from './session-state.js';
 import { listOrganisation } from './sync.js';
@@ -128,6 +129,9 @@ class SsoAgentCore implements AgentCore {
   private readonly sessions = new Map<string, SessionRuntime>();
   private readonly pkceStates = new Map<string, string>();
   private readonly catalog: Catalog;
+  private readonly persisted: PersistentCatalog;
+  /** Sessions added by a login whose first contact with AWS has not succeeded yet: saved only then. */
+  private readonly provisional = new Set<string>();
   private readonly cache: CredentialCache;
   /** Per session name: one token refresh and one sync at a time; a second caller joins the first. */
   private readonly refreshes = new SingleFlight<void>();
@@ -146,7 +150,11 @@ class SsoAgentCore implements AgentCore {
     this.log = opts.logger;
     this.settingsPath = opts.settingsFile ?? defaultSettingsFile(this.env);
     this.syncIntervalMs = opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
-    this.catalog = new Catalog(() => [...this.sessions.keys()], opts.onProfilesChanged);
+    this.persisted = persistentCatalog({
+      file: catalogFileBeside(this.settingsPath), logger: this.log, regionOf: (s) => this.sessions.get(s)?.config.region,
+      ...(opts.onProfilesChanged ? { onProfilesChanged: opts.onProfilesChanged } : {}),
+    });
+    this.catalog = this.persisted.catalog;
     this.cache = new CredentialCache({
       clock: this.clock,
       logger: this.log,
@@ -167,12 +175,10 @@ class SsoAgentCore implements AgentCore {
     this.configProblems = problems;
     for (const why of skipped) this.log.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.settingsPath);
-    let changed = false;
     for (const config of mergeSessions(fromConfig, fromSettings)) {
       const rt = this.sessions.get(config.name);
       if (!rt) {
         this.sessions.set(config.name, { config, registrations: {}, refreshAttempts: 0 });
-        changed = true;
       } else if (rt.config.startUrl !== config.startUrl || rt.config.region !== config.region || rt.config.scopes.join() !== config.scopes.join()) {
         // Edited in the config file while the agent runs: the next login uses the new values.
         rt.config = config;
@@ -180,7 +186,7 @@ class SsoAgentCore implements AgentCore {
         rt.clients = undefined;
       }
     }
-    if (changed) this.catalog.rebuild();
+    await this.persisted.restoreOnce((s) => this.sessions.has(s));
     this.log.info({ sessions: [...this.sessions.keys()] }, 'sessions loaded');
     await this.chained.reload();
   }
@@ -299,7 +305,8 @@ class SsoAgentCore implements AgentCore {
         sessionToken: c.sessionToken,
         expiration: c.expiration,
         accountId: key.accountId,
-        roleArn: roleArn(key.accountId, key.roleName),
+        // The portal never gives the IAM role's ARN suffix; see CatalogRole.roleArn.
+        roleArn: null,
       };
     };
     const what = `getting credentials for ${key.accountId}:${key.roleName}`;
@@ -321,6 +328,14 @@ class SsoAgentCore implements AgentCore {
   }
 
   // ---- login ------------------------------------------------------------------------------------
+
+  alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined {
+    const rt = findLoginSession(req, this.sessions);
+    return rt && alreadyLoggedIn(req, {
+      session: rt.config.name, state: this.stateOf(rt, this.clock.now()), pending: Boolean(rt.login),
+      scopes: rt.config.scopes, ...(rt.token ? { tokenExpiresAt: rt.token.expiresAt } : {}),
+    });
+  }
 
   async startLogin(req: LoginRequest): Promise<LoginPrompt> {
     if (req.flow !== 'pkce' && req.flow !== 'device') throw new InvalidInputError(`unknown login flow ${JSON.stringify(req.flow)}: use "pkce" or "device"`);
@@ -350,21 +365,22 @@ class SsoAgentCore implements AgentCore {
     }
     try {
       const prompt = await login.prompt;
+      // AWS took the start URL and region: only now is an added session worth keeping.
+      if (this.provisional.delete(rt.config.name)) await this.saveSettings();
       this.log.info({ session: rt.config.name, flow: req.flow }, 'login started');
       return prompt;
     } catch (err) {
       this.failLogin(rt, login, err);
+      if (this.provisional.delete(rt.config.name)) this.sessions.delete(rt.config.name);
       throw err;
     }
   }
 
   private async loginSession(req: LoginRequest): Promise<SessionRuntime> {
+    // ~/.aws/config may have changed since the last command: a login uses what it says now.
+    await this.load();
     if (req.session) {
-      let rt = this.sessions.get(req.session);
-      if (!rt) {
-        await this.load();
-        rt = this.sessions.get(req.session);
-      }
+      const rt = this.sessions.get(req.session);
       if (rt) {
         if (req.startUrl && parseStartUrl(req.startUrl) !== rt.config.startUrl) {
           throw new InvalidInputError(`SSO session ${req.session} already uses the start URL ${rt.config.startUrl}: drop --start-url, or pick another --session name`);
@@ -391,11 +407,8 @@ class SsoAgentCore implements AgentCore {
   }
 
   private async addSession(name: string, startUrlInput: string, regionInput: string, scopes?: string[]): Promise<SessionRuntime> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-      throw new InvalidInputError(`${JSON.stringify(name)} is not a usable session name: use letters, digits, '.', '_' and '-'`);
-    }
     const config: SessionConfig = {
-      name,
+      name: parseSessionName(name),
       startUrl: parseStartUrl(startUrlInput),
       region: parseRegion(regionInput),
       scopes: scopes?.length ? [...scopes] : [...DEFAULT_SCOPES],
@@ -403,14 +416,15 @@ class SsoAgentCore implements AgentCore {
     };
     const rt: SessionRuntime = { config, registrations: {}, refreshAttempts: 0 };
     this.sessions.set(name, rt);
-    this.catalog.rebuild();
-    await this.saveSettings();
+    // Saved once AWS accepts its first call (startLogin): a typo'd start URL leaves nothing behind.
+    this.provisional.add(name);
     this.log.info({ session: name, startUrl: config.startUrl, region: config.region }, 'session added');
     return rt;
   }
 
   private async saveSettings(): Promise<void> {
-    const added = [...this.sessions.values()].map((s) => s.config).filter((c) => c.source === 'agent-settings');
+    const added = [...this.sessions.values()].map((s) => s.config)
+      .filter((c) => c.source === 'agent-settings' && !this.provisional.has(c.name));
     await saveSettingsSessions(this.settingsPath, added);
   }
 
@@ -732,12 +746,32 @@ class SsoAgentCore implements AgentCore {
     }
   }
 
+  async removeSession(session: string): Promise<SessionRemoved> {
+    const rt = this.runtime(session);
+    if (rt.config.source === 'aws-config') {
+      // Deleted from the file since the agent read it: it may go. Still there: the file is the person's.
+      const { sessions } = await loadAwsConfigSessions(this.env);
+      if (sessions.some((s) => s.name === session)) throw new SessionInConfigFileError(session, awsConfigPath(this.env));
+    }
+    await this.logout(session);
+    this.sessions.delete(session);
+    this.provisional.delete(session);
+    const removedProfiles = this.catalog.dropSession(session);
+    if (rt.clients) {
+      rt.clients.oidc.destroy();
+      rt.clients.portal.destroy();
+      rt.clients.portalSync.destroy();
+      rt.clients = undefined;
+    }
+    await this.saveSettings();
+    return { session, removedProfiles };
+  }
+
   // ---- sync ---------------------------------------------------------------------------------------
 
   async sync(session?: string): Promise<SyncSummary[]> {
     if (session) {
-      if (!this.sessions.has(session)) await this.load();
-      else await this.chained.reload();
+      await this.load();
       return [await this.syncOne(this.runtime(session))];
     }
     await this.load();
@@ -851,5 +885,6 @@ class SsoAgentCore implements AgentCore {
     }
     this.cache.close();
     this.chained.close();
+    await this.persisted.flush();
   }
 }

@@ -140,6 +140,17 @@ export function parseRegion(input: string): string {
   return input;
 }
 
+/**
+ * A name for a session added with `login --session NAME`: it becomes part of file entries, log
+ * lines and profile names, so it is kept to characters that need no quoting anywhere.
+ */
+export function parseSessionName(input: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input)) {
+    throw new InvalidInputError(`${JSON.stringify(input)} is not a usable session name: use up to 64 letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. --session work)`);
+  }
+  return input;
+}
+
 /** A session name for a start URL given without --session: its first host label (d-1234567890). */
 export function sessionNameFor(startUrl: string, taken: ReadonlySet<string>): string {
   const label = new URL(startUrl).hostname.split('.')[0] ?? 'sso';

@@ -47,7 +47,11 @@ export interface CatalogRole {
   accountId: string;
   accountName: string;
   roleName: string;
-  roleArn: string;
+  /**
+   * The role's real IAM ARN when known (a person presented it, see role-arn.ts), else null: the
+   * portal API never gives the permission set's ARN suffix, and an invented ARN would mislead.
+   */
+  roleArn: string | null;
   /** Stable, readable name safe for ~/.aws/config and URL paths. */
   profile: string;
   /** True while this role comes from a last-known listing because the latest one failed. */
@@ -68,7 +72,8 @@ export interface RoleCredentials {
   /** Epoch milliseconds, as the portal API sends it. */
   expiration: number;
   accountId: string;
-  roleArn: string;
+  /** As CatalogRole.roleArn: the real ARN or null. */
+  roleArn: string | null;
 }
 
 export type LoginFlow = 'pkce' | 'device';
@@ -79,6 +84,23 @@ export interface LoginRequest {
   region?: string;
   flow: LoginFlow;
   scopes?: string[];
+  /** Log in again even when the session already holds a good token. */
+  force?: boolean;
+}
+
+/** `login` on a session that already holds a good token, without `force`: nothing was started. */
+export interface AlreadyLoggedIn {
+  session: string;
+  alreadyActive: true;
+  /** ISO-8601 UTC. */
+  tokenExpiresAt: string;
+}
+
+/** What `session remove` did. */
+export interface SessionRemoved {
+  session: string;
+  /** Profiles (roles) that went with it. */
+  removedProfiles: number;
 }
 
 /** What the person must do to finish a login. */
@@ -123,6 +145,8 @@ export interface AgentCore {
   resolveProfile(ref: string): CatalogRole;
   /** Cached credentials with more than the refresh window left; fetches (single flight) otherwise. */
   getCredentials(ref: string): Promise<RoleCredentials>;
+  /** Set when the session `req` names is active and `req.force` is not: `login` then does nothing. */
+  alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined;
   startLogin(req: LoginRequest): Promise<LoginPrompt>;
   /** Resolves when the session holds a token and has synced; rejects with the login's failure. */
   waitLogin(session: string): Promise<SyncSummary>;
@@ -132,5 +156,10 @@ export interface AgentCore {
   sync(session?: string): Promise<SyncSummary[]>;
   /** Re-reads the sessions from the AWS config and the agent settings (SIGHUP). */
   reload(): Promise<void>;
+  /**
+   * Forgets a session added with `login --start-url` (token, credentials, profiles, settings entry).
+   * One from ~/.aws/config is refused with SessionInConfigFileError until its section is deleted.
+   */
+  removeSession(session: string): Promise<SessionRemoved>;
   close(): Promise<void>;
 }

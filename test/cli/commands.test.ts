@@ -63,7 +63,8 @@ t.test('status and ls: tables for people, JSON with --json', async (t) => {
   r = await run(['ls', '--json'], env);
   const rows = JSON.parse(r.stdout);
   t.equal(rows.length, 4);
-  for (const row of rows) for (const k of ['profile', 'session', 'accountId', 'accountName', 'roleName', 'roleArn']) t.type(row[k], 'string', k);
+  for (const row of rows) for (const k of ['profile', 'session', 'accountId', 'accountName', 'roleName']) t.type(row[k], 'string', k);
+  for (const row of rows) t.ok('roleArn' in row, 'the roleArn key is there (null: see ls --help)');
   r = await run(['ls', '--session', 'play', '--json'], env);
   t.equal(JSON.parse(r.stdout).length, 1);
 });
@@ -145,24 +146,29 @@ t.test('credential-process: JSON with Version 1; errors on stderr with exit 1', 
   r = await run(['credential-process', 'sandbox-admin'], env);
   t.equal(r.code, 1);
   t.equal(r.stdout, '', 'nothing on stdout for the SDK to misread');
-  t.match(r.stderr, /SSO session play is not logged in: run `sso-agent login --session play`/);
+  t.match(r.stderr, /SSO session play needs a login: run `sso-agent login --session play`/);
   r = await run(['credential-process'], env);
   t.equal(r.code, 2);
 });
 
 t.test('login (device code), logout, sync', async (t) => {
   const { env, core } = await setup();
-  let r = await run(['login', '--session', 'work', '--device-code', '--no-browser'], env, {
+  let r = await run(['login', '--session', 'work', '--device-code', '--no-browser'], env);
+  t.equal(r.code, 0, 'an active session: nothing to do, and that is success');
+  t.match(r.stdout, /^Session work is already logged in \(token valid until .*\); pass --force to log in again\.\n$/);
+  t.same(core.calls.startLogin, [], 'no login was started');
+
+  r = await run(['login', '--session', 'work', '--device-code', '--no-browser', '--force'], env, {
     onStderr: (text) => { if (text.includes('Waiting')) core.approve('work'); },
   });
   t.equal(r.code, 0, r.stderr);
   t.match(r.stderr, /confirm the code ABCD-EFGH/);
   t.match(r.stderr, /https:\/\/device\.sso/);
   t.equal(r.stdout, 'Logged in to session work: 2 accounts, 3 roles.\n');
-  t.same(core.calls.startLogin.at(-1), { flow: 'device', session: 'work' });
+  t.same(core.calls.startLogin.at(-1), { flow: 'device', session: 'work', force: true });
 
   // No display and an SSH session: the policy picks the device flow without being asked.
-  r = await run(['login', '--session', 'work', '--no-browser'], { ...env, SSH_CONNECTION: '1 2 3 4' }, {
+  r = await run(['login', '--session', 'work', '--no-browser', '--force'], { ...env, SSH_CONNECTION: '1 2 3 4' }, {
     onStderr: (text) => { if (text.includes('Waiting')) core.approve('work'); },
   });
   t.equal(r.code, 0, r.stderr);
@@ -187,11 +193,54 @@ t.test('login (device code), logout, sync', async (t) => {
   t.equal(r.stdout, 'Logged out of work.\n');
   r = await run(['logout', '--all', '--session', 'x'], env);
   t.equal(r.code, 2);
+  // Refused by the agent, not the CLI: the usage error keeps its exit code across the socket.
+  r = await run(['logout'], env);
+  t.equal(r.code, 2, 'several sessions and no --session: bad usage');
+  t.match(r.stderr, /^sso-agent: there are 3 sessions \(work, play, new\): pass --session NAME or --all\n$/);
 
   r = await run(['sync', '--session', 'work'], env);
   t.equal(r.code, 0);
   t.match(r.stdout, /^work: 2 accounts, 3 roles in \d+ ms$/m);
   t.same(core.calls.sync, ['work']);
+});
+
+t.test('logout with two sessions and no --session exits 2 (a usage error from the agent)', async (t) => {
+  const { env, core } = await setup();
+  const r = await run(['logout'], env);
+  t.equal(r.code, 2);
+  t.equal(r.stderr, 'sso-agent: there are 2 sessions (work, play): pass --session NAME or --all\n');
+  t.same(core.calls.logout, [], 'nothing was logged out');
+});
+
+t.test('session remove: the session and its profiles go; bad usage exits 2', async (t) => {
+  const { env, core } = await setup();
+  let r = await run(['session', 'remove', 'play'], env);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, 'Removed session play and its 1 profile.\n');
+  t.same(core.calls.removeSession, ['play']);
+  r = await run(['ls', '--json'], env);
+  t.notOk(JSON.parse(r.stdout).some((row: { session: string }) => row.session === 'play'));
+  r = await run(['session', 'remove', 'play'], env);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /no SSO session named "play"/);
+  for (const args of [['session'], ['session', 'rename', 'x'], ['session', 'remove'], ['session', 'remove', 'a', 'b']]) {
+    r = await run(args, env);
+    t.equal(r.code, 2, args.join(' '));
+    t.match(r.stderr, /session remove/, args.join(' '));
+  }
+  r = await run(['session', '--help'], env);
+  t.match(r.stdout, /Delete the section/);
+});
+
+t.test('ls marks the profiles of a session that needs a login; roleArn is null, never invented', async (t) => {
+  const { env } = await setup();
+  let r = await run(['ls'], env);
+  t.match(r.stdout, /^sandbox-admin\s+play\s+333333333333\s+sandbox\s+Admin \(login needed\)$/m);
+  t.match(r.stdout, /^prod-admin\s+work\s+111111111111\s+prod\s+Admin$/m);
+  r = await run(['ls', '--json'], env);
+  const rows = JSON.parse(r.stdout) as Array<{ profile: string; loginNeeded: boolean; roleArn: unknown }>;
+  t.same(rows.filter((x) => x.loginNeeded).map((x) => x.profile), ['sandbox-admin']);
+  for (const row of rows) t.equal(row.roleArn, null);
 });
 
 t.test('every command says the agent is not running and how to start it', async (t) => {
@@ -205,7 +254,7 @@ t.test('every command says the agent is not running and how to start it', async 
 });
 
 t.test('every command has --help', async (t) => {
-  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo']) {
+  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo', 'session']) {
     const r = await run([cmd, '--help'], { PATH: process.env.PATH });
     t.equal(r.code, 0, cmd);
     t.match(r.stdout, new RegExp(`^Usage: sso-agent ${cmd}`), cmd);

@@ -157,7 +157,9 @@ t.test('JS SDK v3 providers sign an STS call the emulator accepts', async (t) =>
   });
 
   const config = join(world.home, 'home/.aws/config-js');
-  writeFileSync(config, `[profile js-process]\ncredential_process = "${process.execPath}" "${MAIN}" credential-process ${b.roleArn}\n`);
+  // The ARN as the IAM console shows it (the hex suffix is the role's own; any matches the permission set).
+  const realArn = `arn:aws:iam::${b.accountId}:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_${b.roleName}_2f24367c24ca1a37`;
+  writeFileSync(config, `[profile js-process]\ncredential_process = "${process.execPath}" "${MAIN}" credential-process ${realArn}\n`);
   await withEnv({ ...world.env, AWS_CONFIG_FILE: config }, async () => {
     expectArn(t, await callerArn(fromProcess({ profile: 'js-process' })), b, 'fromProcess (role ARN as PROFILE)');
   });

@@ -44,8 +44,8 @@ t.test('--print: a sign-in URL that the federation endpoint redirects to the con
   t.equal(res.status, 302);
   t.equal(res.headers.get('location'), 'https://console.aws.amazon.com/console/home?region=eu-west-1');
 
-  const viaArn = await runCli(world, ['console', role.roleArn, '--print', '--region', 'us-west-2', '--duration', '2h']);
-  t.equal(viaArn.code, 0, `the role ARN works as PROFILE, with --region and --duration: ${viaArn.stderr}`);
+  const viaArn = await runCli(world, ['console', `arn:aws:iam::${role.accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${role.roleName}_2f24367c24ca1a37`, '--print', '--region', 'us-west-2', '--duration', '2h']);
+  t.equal(viaArn.code, 0, `the role's IAM Identity Center ARN works as PROFILE, with --region and --duration: ${viaArn.stderr}`);
   t.equal(new URL(viaArn.stdout.trim()).searchParams.get('Destination'), 'https://console.aws.amazon.com/console/home?region=us-west-2');
 
   const dest = await runCli(world, ['console', `${role.accountId}:${role.roleName}`, '--print', '--destination', 'https://console.aws.amazon.com/s3/home?region=eu-west-1']);

@@ -36,7 +36,8 @@ t.test('GET /v1/profiles: the catalog', async (t) => {
 
 t.test('GET /v1/env/:profile: URI on 127.0.0.1 and the profile token', async (t) => {
   const { app, keys } = setup();
-  for (const ref of ['prod-admin', '111111111111:Admin']) {
+  const longest = `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/ap-southeast-2/AWSReservedSSO_Admin_${'0123456789abcdef'}`;
+  for (const ref of ['prod-admin', '111111111111:Admin', longest]) {
     const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env(ref) });
     t.equal(res.statusCode, 200, ref);
     const tokenFile = join(keys.runtimeDir, 'tokens', 'prod-admin');
@@ -67,8 +68,12 @@ t.test('POST /v1/login validates the request and returns the prompt', async (t) 
   const { app, core } = setup();
   let res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.login, payload: { session: 'work', flow: 'device' } });
   t.equal(res.statusCode, 200);
+  t.match(res.json(), { session: 'work', alreadyActive: true, tokenExpiresAt: String }, 'an active session is left alone');
+  t.same(core.calls.startLogin, [], 'no login started');
+  res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.login, payload: { session: 'work', flow: 'device', force: true } });
+  t.equal(res.statusCode, 200);
   t.equal(res.json().userCode, 'ABCD-EFGH');
-  t.same(core.calls.startLogin[0], { flow: 'device', session: 'work' });
+  t.same(core.calls.startLogin[0], { flow: 'device', session: 'work', force: true });
 
   res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.login, payload: { session: 'new', flow: 'pkce', startUrl: 'https://d-1.awsapps.com/start', region: 'us-east-1', scopes: ['sso:account:access'] } });
   t.equal(res.statusCode, 200);
@@ -81,6 +86,7 @@ t.test('POST /v1/login validates the request and returns the prompt', async (t) 
     [{ flow: 'pkce', startUrl: 'https://x' }, /--region/],
     [{ flow: 'pkce', scopes: 'sso:account:access' }, /scopes/],
     [[1, 2], /JSON object/],
+    [{ flow: 'pkce', force: 'yes' }, /force/],
   ];
   for (const [payload, msg] of rejected) {
     res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.login, payload: payload as object });
@@ -114,6 +120,7 @@ t.test('POST /v1/logout: one session, the only one, or all', async (t) => {
   t.same(res.json(), { loggedOut: ['work'] });
   res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.logout, payload: {} });
   t.equal(res.statusCode, 400, 'two sessions and none named');
+  t.equal(res.json().Code, 'BadUsage', 'a usage error, so the CLI exits 2');
   t.match(res.json().Message, /--session NAME or --all/);
   res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.logout, payload: { all: true } });
   t.same(res.json(), { loggedOut: ['work', 'play'] });
@@ -123,6 +130,18 @@ t.test('POST /v1/logout: one session, the only one, or all', async (t) => {
   core.sessions.splice(1, 1);
   res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.logout });
   t.same(res.json(), { loggedOut: ['work'] }, 'the only session is the default');
+});
+
+t.test('POST /v1/session/remove: the session and its profiles go', async (t) => {
+  const { app, core } = setup();
+  let res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.sessionRemove, payload: { session: 'play' } });
+  t.equal(res.statusCode, 200);
+  t.same(res.json(), { session: 'play', removedProfiles: 1 });
+  t.same(core.listSessions().map((s) => s.name), ['work']);
+  res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.sessionRemove, payload: { session: 'play' } });
+  t.equal(res.statusCode, 404);
+  res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.sessionRemove, payload: {} });
+  t.equal(res.json().Code, 'BadUsage');
 });
 
 t.test('POST /v1/sync', async (t) => {

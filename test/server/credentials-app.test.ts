@@ -28,17 +28,39 @@ t.test('GET /v1/credentials/:profile with the right token answers the container-
   t.same(Object.keys(body).sort(), ['AccessKeyId', 'AccountId', 'Expiration', 'RoleArn', 'SecretAccessKey', 'Token']);
   t.match(body.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   t.equal(body.AccountId, '111111111111');
-  t.match(body.RoleArn, /AWSReservedSSO_Admin_/);
+  t.equal(body.RoleArn, null, 'no invented role ARN');
 });
 
 t.test('ACCOUNT:ROLE and the role ARN resolve to the profile; its token is for the canonical name', async (t) => {
   const { app, tok, core } = setup();
-  const arn = core.resolveProfile('prod-admin').roleArn;
-  for (const ref of ['111111111111:Admin', arn]) {
+  const arns = [
+    'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_2f24367c24ca1a37',
+    'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_2f24367c24ca1a37',
+  ];
+  for (const ref of ['111111111111:Admin', ...arns]) {
     const res = await app.inject({ method: 'GET', url: `/v1/credentials/${encodeURIComponent(ref)}`, headers: { host: HOST, authorization: tok('prod-admin') } });
     t.equal(res.statusCode, 200, ref);
   }
-  t.same(core.calls.getCredentials, ['prod-admin', 'prod-admin']);
+  // Only the slashes need encoding: `:` is a legal path character, and so written by hand.
+  const handWritten = arns[1]!.replaceAll('/', '%2F');
+  const res = await app.inject({ method: 'GET', url: `/v1/credentials/${handWritten}`, headers: { host: HOST, authorization: tok('prod-admin') } });
+  t.equal(res.statusCode, 200, handWritten);
+  t.same(core.calls.getCredentials, ['prod-admin', 'prod-admin', 'prod-admin', 'prod-admin']);
+});
+
+t.test('the longest real role ARN fits the URL limits, encoded or with raw slashes in the path', async (t) => {
+  const { app, tok, core } = setup();
+  const permissionSet = 'A'.repeat(32); // the longest permission set name IAM Identity Center allows
+  core.roles.push({ ...core.roles[0]!, roleName: permissionSet, profile: 'prod-long' });
+  const arn = `arn:aws-us-gov:iam::111111111111:role/aws-reserved/sso.amazonaws.com/us-gov-west-1/AWSReservedSSO_${permissionSet}_2f24367c24ca1a37`;
+  const encoded = encodeURIComponent(arn);
+  t.ok(encoded.length > 100, `${encoded.length} characters: over Fastify's default maxParamLength`);
+  const res = await app.inject({ method: 'GET', url: `/v1/credentials/${encoded}`, headers: { host: HOST, authorization: tok('prod-long') } });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(core.calls.getCredentials, ['prod-long']);
+  // Unencoded, the ARN's slashes make it another path: a plain 404, no crash.
+  const raw = await app.inject({ method: 'GET', url: `/v1/credentials/${arn}`, headers: { host: HOST, authorization: tok('prod-long') } });
+  t.equal(raw.statusCode, 404);
 });
 
 t.test('token guard', async (t) => {

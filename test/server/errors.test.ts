@@ -1,6 +1,6 @@
 import t from 'tap';
 import Fastify from 'fastify';
-import { ERROR_CLASSES, AgentError, UsageError } from '../../src/errors.js';
+import { ERROR_CLASSES, ERROR_TABLE, AgentError, RemoteError, UsageError } from '../../src/errors.js';
 import { installErrorHandling } from '../../src/server/error-handler.js';
 import { exitCodeFor } from '../../src/cli/exit.js';
 import { createLogger } from '../../src/logger.js';
@@ -25,6 +25,31 @@ t.test('the catalog: unique codes, sane statuses and exit codes', async (t) => {
     t.notOk(e.message.includes('\n'), `${Cls.name}: one-line message`);
   }
   t.equal(instance(UsageError).exitCode, 2, 'bad usage exits 2');
+});
+
+t.test('the table is the source: every class has a row, every row a class, status and exit from it', async (t) => {
+  const classCodes = new Set(ERROR_CLASSES.map((C) => instance(C).code));
+  t.same([...classCodes].sort(), Object.keys(ERROR_TABLE).sort(), 'one class per row');
+  for (const C of ERROR_CLASSES) {
+    const e = instance(C);
+    const row = ERROR_TABLE[e.code as keyof typeof ERROR_TABLE];
+    t.equal(e.status, row.status, `${e.code} status`);
+    t.equal(e.exitCode, row.exit, `${e.code} exit`);
+  }
+});
+
+t.test('an error that crossed the socket keeps its exit code (looked up by Code)', async (t) => {
+  for (const C of ERROR_CLASSES) {
+    const e = instance(C);
+    const remote = new RemoteError({ Code: e.code, Message: e.message }, e.status);
+    t.equal(exitCodeFor(remote), exitCodeFor(e), `${e.code} → ${exitCodeFor(e)}`);
+    t.equal(remote.status, e.status);
+  }
+  t.equal(exitCodeFor(new RemoteError({ Code: 'BadUsage', Message: 'pass --session' }, 400)), 2, 'usage → 2');
+  const unknown = new RemoteError({ Code: 'SomethingNewer', Message: 'x' }, 418);
+  t.equal(exitCodeFor(unknown), 1, 'a code this build does not know exits 1');
+  t.equal(unknown.status, 418, 'with the status the agent sent');
+  t.equal(exitCodeFor(new TypeError('boom')), 1);
 });
 
 t.test('every class goes through the error handler with its status and code', async (t) => {

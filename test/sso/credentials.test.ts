@@ -26,9 +26,14 @@ t.test('credentials work with a real STS client, and every profile form resolves
   const role = h.core.listProfiles()[0]!;
   const byName = await h.core.getCredentials(role.profile);
   t.same(await h.core.getCredentials(`${role.accountId}:${role.roleName}`), byName);
-  t.same(await h.core.getCredentials(role.roleArn), byName);
+  for (const path of ['', 'us-east-1/']) {
+    const arn = `arn:aws:iam::${role.accountId}:role/aws-reserved/sso.amazonaws.com/${path}AWSReservedSSO_${role.roleName}_2f24367c24ca1a37`;
+    t.same(await h.core.getCredentials(arn), byName, arn);
+  }
+  await t.rejects(h.core.getCredentials(`arn:aws-us-gov:iam::${role.accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${role.roleName}_2f24367c24ca1a37`),
+    { code: 'ProfileNotFound' }, 'a GovCloud ARN does not name a role of a us-east-1 session');
   t.equal(byName.accountId, role.accountId);
-  t.equal(byName.roleArn, role.roleArn);
+  t.equal(byName.roleArn, null, 'no invented ARN');
   const sts = new STSClient({
     region: 'us-east-1', endpoint: h.em.url, maxAttempts: 1,
     credentials: { accessKeyId: byName.accessKeyId, secretAccessKey: byName.secretAccessKey, sessionToken: byName.sessionToken },

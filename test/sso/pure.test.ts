@@ -7,11 +7,10 @@ import { cryptoRandom, ManualClock } from '../../src/sso/clock.js';
 import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/session-state.js';
 import { catalogDiff, describeDiff } from '../../src/sso/catalog-diff.js';
 import {
-  loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseStartUrl, saveSettingsSessions, sessionNameFor,
+  loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseSessionName, parseStartUrl, saveSettingsSessions, sessionNameFor,
 } from '../../src/sso/session-config.js';
 import { invalidConfig, mapLoginError, mapPortalError } from '../../src/sso/aws-errors.js';
 import { AdaptivePacer } from '../../src/sso/pacer.js';
-import { Catalog } from '../../src/store/catalog.js';
 import { authorizeBase } from '../../src/sso/clients.js';
 
 const MIN = 60_000;
@@ -78,6 +77,10 @@ t.test('start URL, region, scopes and session names: accepted and rejected input
   t.same(parseScopes(undefined), ['sso:account:access']);
   t.same(parseScopes(''), ['sso:account:access']);
   t.same(parseScopes('sso:account:access, codewhisperer:completions'), ['sso:account:access', 'codewhisperer:completions']);
+  for (const ok of ['work', 'Work.EU', 'd-1234567890', 'a_b-c', '9', 'x'.repeat(64)]) t.equal(parseSessionName(ok), ok);
+  for (const bad of ['', 'bad name', '-work', '.hidden', 'a/b', 'päivä', 'x'.repeat(65), 'work]', 'a;b']) {
+    t.throws(() => parseSessionName(bad), { code: 'InvalidInput', message: /use up to 64 letters, digits, '\.', '_' and '-', starting with a letter or digit/ }, bad);
+  }
   t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set()), 'd-1234567890');
   t.equal(sessionNameFor('https://d-1234567890.awsapps.com/start', new Set(['d-1234567890'])), 'd-1234567890-2');
 });
@@ -174,22 +177,6 @@ t.test('adaptive pacer: throttled before any success starts at the fallback rate
   const p = new AdaptivePacer({ now: () => 0, sleep: async () => {} });
   p.onThrottle();
   t.equal(p.currentRate(), FALLBACK_RATE);
-});
-
-t.test('catalog resolves profile names, ACCOUNT:ROLE and ARNs; prefixes names when sessions multiply', async (t) => {
-  const names = ['work'];
-  const c = new Catalog(() => names);
-  c.setAccounts('work', new Map([['111111111111', { accountId: '111111111111', accountName: 'Prod', roles: ['Admin', 'ReadOnly'], stale: false }]]));
-  t.same(c.list().map((r) => r.profile), ['prod-admin', 'prod-readonly']);
-  t.equal(c.resolve('prod-admin')?.roleName, 'Admin');
-  t.equal(c.resolve('111111111111:ReadOnly')?.profile, 'prod-readonly');
-  t.equal(c.resolve('arn:aws:iam::111111111111:role/Admin')?.profile, 'prod-admin');
-  t.equal(c.resolve('PROD-ADMIN')?.profile, 'prod-admin', 'profile names are case-insensitive');
-  t.equal(c.resolve('nope'), undefined);
-  names.push('home');
-  c.rebuild();
-  t.same(c.list().map((r) => r.profile), ['work-prod-admin', 'work-prod-readonly']);
-  t.equal(c.resolve('111111111111:Admin')?.profile, 'work-prod-admin', 'ACCOUNT:ROLE still works after the rename');
 });
 
 t.test('ManualClock fires timers in order and reports pending labels', async (t) => {

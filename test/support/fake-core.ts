@@ -4,12 +4,13 @@
  * core does: unknown refs throw ProfileNotFoundError, a logged-out session LoginRequiredError.
  */
 import { LoginRequiredError, OAuthStateError, ProfileNotFoundError, SessionNotFoundError } from '../../src/errors.js';
+import { parseRoleArn } from '../../src/store/role-arn.js';
 import type {
   AgentCore, CatalogRole, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionStatus, SyncSummary,
 } from '../../src/store/types.js';
 
 export interface FakeCore extends AgentCore {
-  calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[]; reload: number };
+  calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[]; reload: number; removeSession: string[] };
   sessions: SessionStatus[];
   roles: CatalogRole[];
   /** Make the next getCredentials throw this. */
@@ -21,7 +22,7 @@ export interface FakeCore extends AgentCore {
 export function role(session: string, accountId: string, accountName: string, roleName: string): CatalogRole {
   return {
     session, accountId, accountName, roleName,
-    roleArn: `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${roleName}_0123456789abcdef`,
+    roleArn: null,
     profile: `${accountName}-${roleName}`.toLowerCase(),
     stale: false,
   };
@@ -42,12 +43,14 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
   const approved = new Map<string, SyncSummary>();
   let n = 0;
   const core: FakeCore = {
-    calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [], reload: 0 },
+    calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [], reload: 0, removeSession: [] },
     sessions, roles,
     listSessions: () => sessions,
     listProfiles: () => roles,
     resolveProfile(ref) {
-      const r = roles.find((x) => x.profile === ref || `${x.accountId}:${x.roleName}` === ref || x.roleArn === ref);
+      const arn = parseRoleArn(ref);
+      const r = roles.find((x) => x.profile === ref || `${x.accountId}:${x.roleName}` === ref
+        || (arn !== undefined && arn.accountId === x.accountId && arn.roleName === x.roleName));
       if (!r) throw new ProfileNotFoundError(ref);
       return r;
     },
@@ -67,6 +70,11 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
         roleArn: r.roleArn,
       };
       return creds;
+    },
+    alreadyLoggedIn(req) {
+      const s = sessions.find((x) => x.name === (req.session ?? 'work'));
+      if (req.force || s?.state !== 'active' || !s.tokenExpiresAt) return undefined;
+      return { session: s.name, alreadyActive: true, tokenExpiresAt: s.tokenExpiresAt };
     },
     async startLogin(req) {
       core.calls.startLogin.push(req);
@@ -115,6 +123,15 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       return names.map((name) => ({ session: name, accounts: 2, roles: 3, added: 0, removed: 0, failedAccounts: 0, durationMs: 5 }));
     },
     async reload() { core.calls.reload += 1; },
+    async removeSession(session) {
+      const i = sessions.findIndex((s) => s.name === session);
+      if (i < 0) throw new SessionNotFoundError(session);
+      core.calls.removeSession.push(session);
+      sessions.splice(i, 1);
+      const before = roles.length;
+      for (let j = roles.length - 1; j >= 0; j--) if (roles[j]!.session === session) roles.splice(j, 1);
+      return { session, removedProfiles: before - roles.length };
+    },
     async close() {},
   };
   return core;

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { startEmulator } from '../../emulator/index.js';
 import { LoginFailedError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
-import type { EnvReply } from '../../server/admin-app.js';
+import type { EnvReply } from '../../admin-api.js';
 import { startDaemon } from '../../server/daemon.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs, rejectPositionals, parseIntFlag } from '../args.js';

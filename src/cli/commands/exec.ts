@@ -4,7 +4,8 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { childEnv } from '../env-lines.js';
-import type { EnvReply } from '../../server/admin-app.js';
+import { EXIT_OK, EXIT_USAGE } from '../exit.js';
+import type { EnvReply } from '../../admin-api.js';
 
 const HELP = `Usage: sso-agent exec PROFILE -- CMD [ARGS…]
 
@@ -20,7 +21,7 @@ export const command: Command = async (argv) => {
   const cmd = dash < 0 ? argv.slice(1) : argv.slice(dash + 1);
   if (own.includes('--help') || own.includes('-h') || argv.length === 0) {
     process.stdout.write(HELP);
-    return argv.length === 0 ? 2 : 0;
+    return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
   if (own.length !== 1 || (own[0] ?? '').startsWith('-')) throw new UsageError('exec takes one PROFILE before `--`; see `sso-agent exec --help`');
   if (cmd.length === 0) throw new UsageError('exec needs a command after the profile: `sso-agent exec PROFILE -- CMD [ARGS…]`');

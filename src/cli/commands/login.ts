@@ -1,15 +1,18 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
+import type { LoginReply } from '../../admin-api.js';
 import { UsageError } from '../../errors.js';
 import type { LoginPrompt, LoginRequest, SyncSummary } from '../../store/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';
 
-const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code | --pkce] [--no-browser] [--scopes LIST]
+const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code | --pkce] [--no-browser] [--scopes LIST] [--force]
 
 Starts a login in the running agent and waits until it holds a token and has listed your
 accounts and roles. The browser flow (authorization code + PKCE) is the default; the device-code
 flow is used with --device-code, or when no browser can be opened here (SSH, CI, container, no display).
+A session that is already logged in is left alone (exit 0) unless --force is given. A new session
+(--start-url) is kept only once IAM Identity Center accepts its start URL and region.
 
 Options:
   --session NAME   the [sso-session NAME] (default: the only session the agent knows)
@@ -19,7 +22,9 @@ Options:
   --pkce           use the browser flow even where no browser seems available here (for example
                    over SSH with the agent's port forwarded: ssh -L PORT:127.0.0.1:PORT)
   --no-browser     print the URL instead of opening a browser
-  --scopes LIST    comma-separated registration scopes (default sso:account:access)
+  --scopes LIST    comma-separated registration scopes (default sso:account:access); other
+                   scopes than the session's need a new login
+  --force          log in again even if the session is logged in
 `;
 
 export const command: Command = async (argv) => {
@@ -31,6 +36,7 @@ export const command: Command = async (argv) => {
     pkce: { type: 'boolean' },
     'no-browser': { type: 'boolean' },
     scopes: { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -49,8 +55,14 @@ export const command: Command = async (argv) => {
   if (values['start-url'] !== undefined) req.startUrl = values['start-url'];
   if (values.region !== undefined) req.region = values.region;
   if (values.scopes !== undefined) req.scopes = values.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.force) req.force = true;
 
-  const prompt = await adminRequest<LoginPrompt>('POST', ADMIN_ROUTES.login, req);
+  const reply = await adminRequest<LoginReply>('POST', ADMIN_ROUTES.login, req);
+  if ('alreadyActive' in reply) {
+    process.stdout.write(`Session ${reply.session} is already logged in (token valid until ${reply.tokenExpiresAt}); pass --force to log in again.\n`);
+    return 0;
+  }
+  const prompt: LoginPrompt = reply;
   const err = process.stderr;
   if (prompt.joined) err.write(`A login for session ${prompt.session} is already in progress; joining it.\n`);
   if (prompt.flow === 'device') {

@@ -1,7 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { reloginHint } from '../../errors.js';
-import type { AgentInfo } from '../../server/admin-app.js';
-import type { SessionStatus } from '../../store/types.js';
+import type { StatusReply } from '../../admin-api.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
@@ -12,7 +11,7 @@ The agent (version, pid, port, socket) and each session: state, token expiry, la
 counts. Never prints a secret.
 `;
 
-export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
+export type { StatusReply } from '../../admin-api.js';
 
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError, ServiceError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit.js';
 import { describePlan, executePlan } from './execute-plan.js';
 import type { HealthResult } from './health.js';
 import { LAUNCHD_LABEL, SOCKET_UNIT_NAME, UNIT_NAME, cliPath, homeDir, plistPath, resolveInputs, settingsDir, socketUnitPath, unitPath } from './locations.js';
@@ -270,7 +271,7 @@ export async function runService(action: ServiceAction, opts: ServiceOptions, de
     deps.out(opts.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
     const hint = statusHint(s);
     if (hint) deps.err(`sso-agent: ${hint}\n`);
-    return hint ? 1 : 0;
+    return hint ? EXIT_FAILURE : EXIT_OK;
   }
 
   const { actions, port, managedRunning } = await planFor(action, manager, opts, deps);

@@ -173,8 +173,17 @@ t.test('after an agent restart, before anyone logs in, config --write removes no
   });
   agent = await startAgent();
   const r = await attempt(process.execPath, [MAIN, 'config', '--write']);
-  t.match(r.stdout + r.stderr, /sso-agent login/, 'says to log in');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /is up to date/, 'the catalog kept across the restart gives the same profiles, names and all');
   t.equal(readFileSync(configFile, 'utf8'), written, 'the file is unchanged');
+  // The same restart as a person sees it: every profile still listed, each one asking for a login.
+  const ls = await attempt(process.execPath, [MAIN, 'ls']);
+  t.match(ls.stdout, /\(login needed\)$/m, 'ls lists the known profiles, marked');
+  const profile = /^(\S+)\s+demo\s/m.exec(ls.stdout)?.[1];
+  t.ok(profile, ls.stdout);
+  const proc = await attempt(process.execPath, [MAIN, 'credential-process', profile!]);
+  t.equal(proc.code, 1);
+  t.equal(proc.stderr, 'sso-agent: SSO session demo needs a login: run `sso-agent login --session demo`\n');
 
   await cli(['login', '--session', 'demo', '--device-code', '--no-browser']);
   const again = await cli(['config', '--write']);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { profileNames, roleArn, roleKey, slug, type RoleIdentity } from '../../src/sso/profile-name.js';
+import { profileNames, roleKey, slug, type RoleIdentity } from '../../src/store/profile-name.js';
 
 const r = (accountName: string, roleName: string, accountId = '111111111111', session = 'work'): RoleIdentity =>
   ({ session, accountId, accountName, roleName });
@@ -71,8 +71,4 @@ t.test('the same set gives the same names every time (stable across syncs)', asy
   const twice = Object.fromEntries(profileNames([...roles].sort(() => 0.5 - Math.random()), { prefixSession: false }));
   t.same(once, twice);
   t.equal(new Set(Object.values(once)).size, roles.length, 'every role has its own name');
-});
-
-t.test('role ARN', async (t) => {
-  t.equal(roleArn('123456789012', 'Admin'), 'arn:aws:iam::123456789012:role/Admin');
 });

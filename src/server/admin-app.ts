@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
+import type { PersistStatus } from '../sso/persist/session-vault.js';
 import type { AgentCore, LoginFlow, LoginRequest } from '../store/types.js';
 import type { AgentKeys } from './credentials-app.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
@@ -14,6 +15,8 @@ export interface AgentInfo {
   socket: string;
   /** ISO-8601 UTC. */
   startedAt: string;
+  /** Where sessions are kept (`serve --persist keychain`), and why the keychain is unavailable if it is. */
+  persist?: PersistStatus;
 }
 
 export interface AdminAppOptions {

@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { socketPath } from '../paths.js';
 import type { AgentCoreOptions } from '../sso/agent.js';
+import { memoryOnly } from '../sso/persist/session-vault.js';
 import type { AgentCore } from '../store/types.js';
 import { VERSION } from '../version.js';
 import { buildAdminApp, type AgentInfo } from './admin-app.js';
@@ -32,6 +33,8 @@ export interface DaemonOptions {
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
   /** Only loopback; anything else is refused before binding. */
   host?: string;
+  /** 'keychain': sessions outlive the process in the OS keychain. Default: memory only. */
+  persist?: 'keychain';
 }
 
 export interface RunningDaemon {
@@ -79,11 +82,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const startedAt = new Date().toISOString();
   const coreOpts: CoreFactoryOptions = { ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback` };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
+  // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
+  const vault = opts.coreOptions?.vault ?? (opts.persist === 'keychain'
+    ? new (await import('../sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
+    : memoryOnly);
+  coreOpts.vault = vault;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 
   const keys = { agentKey };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
-  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt });
+  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
   const admin = buildAdminApp({ core, keys, info, logger });
   try {
     await tcp.listen({ host, port: opts.port });
@@ -91,6 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     await listenPrivately(socket, () => admin.listen({ path: socket }));
   } catch (err) {
     await Promise.allSettled([tcp.close(), admin.close(), core.close()]);
+    await vault.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new InvalidInputError(`port ${opts.port} is in use: pass --port N (or --port 0 for any free port)`);
     }
@@ -111,6 +120,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       await Promise.allSettled([tcp.close(), admin.close()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
+      await vault.close();
       await rm(socket, { force: true });
       logger.info('stopped');
     })();

@@ -5,7 +5,7 @@ import { startDaemon } from '../../server/daemon.js';
 import { parseCommandArgs, rejectPositionals, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
-const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
+const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it.
@@ -15,6 +15,9 @@ Options:
   --socket PATH            admin socket (default $SSO_AGENT_SOCK or $XDG_RUNTIME_DIR/sso-agent/agent.sock)
   --sync-interval DURATION how often accounts and roles are re-listed (default 8h)
   --log-level L            fatal, error, warn, info (default), debug, trace or silent
+  --persist keychain       keep each session's sign-in (refresh token, client registration) in the
+                           OS keychain, so a restart or reboot needs no new login; a locked or
+                           missing keychain is reported and the agent runs memory-only
 `;
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -28,6 +31,7 @@ export const command: Command = async (argv) => {
     socket: { type: 'string' },
     'sync-interval': { type: 'string' },
     'log-level': { type: 'string' },
+    persist: { type: 'string' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -40,6 +44,10 @@ export const command: Command = async (argv) => {
   const opts: Parameters<typeof startDaemon>[0] = { port, logLevel: level as Level | 'silent' };
   if (values.socket !== undefined) opts.socket = values.socket;
   if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDuration(values['sync-interval'], '--sync-interval');
+  if (values.persist !== undefined) {
+    if (values.persist !== 'keychain') throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
+    opts.persist = 'keychain';
+  }
 
   const daemon = await startDaemon(opts);
   return new Promise<number>((resolve) => {

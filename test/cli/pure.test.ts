@@ -103,3 +103,16 @@ t.test('rejectPositionals', async (t) => {
   t.throws(() => rejectPositionals('ls', ['x', 'y']), { code: 'BadUsage', message: 'ls takes no arguments (got x); see `sso-agent ls --help`' });
   t.throws(() => rejectPositionals('sync', ['work'], '--session'), { code: 'BadUsage', message: 'sync takes no arguments (got work); did you mean --session work?' });
 });
+
+t.test('formatStatus says where sessions are kept, and which were restored', async (t) => {
+  const now = Date.UTC(2026, 10, 23, 9);
+  const agent = { version: '0', pid: 1, port: 1, socket: 's', startedAt: 'x' };
+  const session = { name: 'work', startUrl: 'https://d-1.awsapps.com/start', region: 'us-east-1', state: 'active' as const, refreshable: true, accounts: 1, roles: 1, staleAccounts: 0 };
+  const memory = formatStatus({ agent: { ...agent, persist: { mode: 'memory' } }, sessions: [session] }, now);
+  t.notMatch(memory, /keychain|restored/, 'the default says nothing');
+  const kept = formatStatus({ agent: { ...agent, persist: { mode: 'keychain', state: 'ok' } }, sessions: [{ ...session, restored: true }] }, now);
+  t.match(kept, /^sessions are kept in the OS keychain/m);
+  t.match(kept, /^work\s+active \(restored\)\s/m);
+  const off = formatStatus({ agent: { ...agent, persist: { mode: 'keychain', state: 'unavailable', reason: 'the keychain is locked and was not unlocked (x)' } }, sessions: [session] }, now);
+  t.match(off, /^warning: keychain unavailable, sessions are kept in memory only: the keychain is locked/m);
+});

@@ -142,6 +142,12 @@ t.test('no D-Bus (headless Linux): a warning naming it, then memory only', async
   await expectMemoryOnly(t, world, em, /no D-Bus session bus/);
 });
 
+t.test('--persist takes only keychain', async (t) => {
+  const r = await run(process.execPath, [MAIN, 'serve', '--persist', 'file'], process.env);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /--persist takes keychain, not "file"/);
+});
+
 t.test('without --persist the keychain is never touched', async (t) => {
   const { em, world, ss } = await setup(t);
   const agent = await spawnAgent(world);

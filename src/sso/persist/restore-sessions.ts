@@ -55,7 +55,7 @@ export async function restoreSessions(o: RestoreOptions): Promise<void> {
     o.logger.info({ session: name, tokenExpiresAt: new Date(record.token.expiresAt).toISOString(), refreshable: Boolean(record.token.refreshToken) },
       'session restored from the keychain');
     adopting.push(o.adopt(name, record).catch((err: unknown) => {
-      o.logger.warn({ session: name, err: (err as { code?: string }).code ?? (err as Error).name }, 'a restored session could not refresh or sync yet; it keeps trying');
+      o.logger.warn({ session: name, err: (err as { code?: string }).code ?? (err as Error).name }, 'a restored session could not be refreshed or synced yet; the next request or sync tries again');
     }));
   }
   if (adopting.length === 0) return;

@@ -106,6 +106,26 @@ t.test('a stored token past its refresh time is refreshed at start; a refresh th
   t.ok(logs.some((l) => l.includes('token refresh rejected; login needed')));
 });
 
+t.test('offline at start: the item is kept, and the first request once online refreshes', async (t) => {
+  const clock = new ManualClock();
+  const vault = new MemoryVault();
+  const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock, vault } });
+  t.teardown(() => h.close());
+  await deviceLogin(h, { clock });
+  const profile = h.core.listProfiles()[0]!.profile;
+  await h.core.close();
+  await clock.advance(90 * MIN);
+  await h.control('faults', { failRate: 1 });
+  const { core, logs } = await restart(t, h, clock, vault);
+  t.ok(logs.some((l) => l.includes('could not be refreshed or synced yet')), 'a warning, not a failure to start');
+  t.equal(vault.items.size, 1, 'a transient failure keeps the item');
+  await h.control('faults', { failRate: 0 });
+  await core.sync('work');
+  const creds = await core.getCredentials(profile);
+  t.match(creds.accessKeyId, /^ASIA/, 'served once the service answers, without a login');
+  t.match(core.listSessions()[0], { state: 'active', restored: true });
+});
+
 t.test('items that cannot bring a session back are deleted at start', async (t) => {
   const clock = new ManualClock();
   const vault = new MemoryVault();

@@ -9,7 +9,8 @@ import { formatTable, relativeTime } from '../table.js';
 const HELP = `Usage: sso-agent status [--json]
 
 The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
-counts. Never prints a secret.
+counts. Never prints a secret. Under \`serve --persist keychain\` it says whether the keychain
+is in use (or why not), and sessions brought back from it at start show as "(restored)".
 `;
 
 export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }

@@ -53,6 +53,7 @@ t.test('a login outlives a restart; the AWS CLI gets credentials without a new l
   const { em, world, ss } = await setup(t, { tokenTtl: 4 });
   let agent = await spawnAgent(world, PERSIST);
   t.teardown(() => agent.stop());
+  const logs = [agent.lines];
   const first = await login(world, em);
   t.equal(first.code, 0, 'logged in', { stderr: first.stderr });
 
@@ -68,6 +69,7 @@ t.test('a login outlives a restart; the AWS CLI gets credentials without a new l
   t.equal((await agent.stop()).code, 0);
   const before = ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls;
   agent = await spawnAgent(world, PERSIST);
+  logs.push(agent.lines);
   const s = await status(world);
   t.same(s.agent.persist, { mode: 'keychain', state: 'ok' });
   t.match(s.sessions, [{ name: 'kc', state: 'active', restored: true, accounts: 2, roles: 4 }], 'restored, and the catalog re-listed');
@@ -91,6 +93,7 @@ t.test('a login outlives a restart; the AWS CLI gets credentials without a new l
   await waitUntil(async () => (await ss!.items()).length === 0, 'logout deleted the item', 5000);
   t.equal((await agent.stop()).code, 0);
   agent = await spawnAgent(world, PERSIST);
+  logs.push(agent.lines);
   t.match((await status(world)).sessions, [{ name: 'kc', state: 'logged-out', restored: false }], 'after a logout a restart restores nothing');
   await agent.stop();
 
@@ -104,7 +107,9 @@ t.test('a login outlives a restart; the AWS CLI gets credentials without a new l
     const bytes = readFileSync(f).toString('latin1');
     for (const secret of secrets) if (bytes.includes(secret)) t.fail(`a secret (${secret.slice(0, 4)}…) is in ${f}`);
   }
-  t.pass(`checked ${files.length} files against ${secrets.length} secrets`);
+  const log = logs.flat().join('\n');
+  for (const secret of secrets) if (log.includes(secret)) t.fail(`a secret (${secret.slice(0, 4)}…) is in the agent's log`);
+  t.pass(`checked ${files.length} files and ${logs.flat().length} log lines against ${secrets.length} secrets`);
 });
 
 async function expectMemoryOnly(t: Test, world: World, em: RunningEmulator, cause: RegExp): Promise<void> {

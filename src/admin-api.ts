@@ -7,6 +7,8 @@ import type {
   AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
 } from './store/types.js';
 
+import type { PersistStatus } from './sso/persist/session-vault.js';
+
 export type { AlreadyLoggedIn } from './store/types.js';
 
 /** A route with one `:profile` parameter: a builder for the CLI, the pattern for Fastify. */
@@ -48,6 +50,8 @@ export interface AgentInfo {
   socket: string;
   /** ISO-8601 UTC. */
   startedAt: string;
+  /** Where sessions are kept (`serve --persist keychain`), and why the keychain is unavailable if it is. */
+  persist?: PersistStatus;
 }
 
 export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }

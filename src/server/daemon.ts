@@ -6,6 +6,7 @@ import type { DestinationStream, Level } from 'pino';
 import { createLogger, type Logger } from '../logger.js';
 import { socketPath } from '../paths.js';
 import type { AgentCoreOptions } from '../sso/agent.js';
+import { memoryOnly } from '../sso/persist/session-vault.js';
 import type { AgentCore } from '../store/types.js';
 import { VERSION } from '../version.js';
 import { buildAdminApp, type AgentInfo } from './admin-app.js';
@@ -35,6 +36,8 @@ export interface DaemonOptions {
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
   /** A listening TCP socket inherited from systemd (socket-activation.ts); default: none, bind `port`. */
   listenFd?: number;
+  /** 'keychain': sessions outlive the process in the OS keychain. Default: memory only. */
+  persist?: 'keychain';
 }
 
 export interface RunningDaemon {
@@ -87,11 +90,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
   };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
+  // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
+  const vault = opts.coreOptions?.vault ?? (opts.persist === 'keychain'
+    ? new (await import('../sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
+    : memoryOnly);
+  coreOpts.vault = vault;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 
   const keys = { agentKey, runtimeDir };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
-  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt });
+  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
   const admin = buildAdminApp({ core, keys, info, logger });
   try {
     try {
@@ -110,6 +118,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     });
   } catch (err) {
     await Promise.allSettled([tcp.close(), admin.close(), core.close()]);
+    await vault.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new InvalidInputError(`port ${opts.port} is in use: pass --port N (or --port 0 for any free port)`);
     }
@@ -133,6 +142,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       await Promise.allSettled([tcp.close(), admin.close()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
+      await vault.close();
       await rm(socket, { force: true });
       logger.info('stopped');
     })();

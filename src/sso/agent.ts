@@ -28,6 +28,8 @@ import {
 import { sessionState, tokenRefreshAt } from './session-state.js';
 import { listOrganisation } from './sync.js';
 import { ChainedRoles } from './chained/chained-roles.js';
+import { restoreSessions } from './persist/restore-sessions.js';
+import { memoryOnly, type SessionVault } from './persist/session-vault.js';
 
 export type { Clock, Random } from './clock.js';
 export type { AwsClientFactory } from './clients.js';
@@ -52,6 +54,8 @@ export interface AgentCoreOptions {
   syncConcurrency?: number;
   /** Called with the whole catalog after each rebuild (the daemon rewrites the token files). */
   onProfilesChanged?: (profiles: CatalogRole[]) => void;
+  /** Where sessions outlive the process (`serve --persist keychain`); default memory only. */
+  vault?: SessionVault;
 }
 
 export const DEFAULT_SYNC_INTERVAL_MS = 8 * 3600_000;
@@ -107,6 +111,8 @@ interface SessionRuntime {
   lastSync?: number;
   lastSyncError?: string;
   lastSummary?: SyncSummary;
+  /** The token came from the keychain at start, not from a login in this run. */
+  restored?: boolean;
   clients?: { oidc: SSOOIDCClient; portal: SSOClient; portalSync: SSOClient };
 }
 
@@ -114,6 +120,7 @@ interface SessionRuntime {
 export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore> {
   const core = new SsoAgentCore(opts);
   await core.load();
+  await core.restore();
   return core;
 }
 
@@ -140,8 +147,10 @@ class SsoAgentCore implements AgentCore {
   private closed = false;
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
+  private readonly vault: SessionVault;
 
   constructor(private readonly opts: AgentCoreOptions) {
+    this.vault = opts.vault ?? memoryOnly;
     this.env = opts.env ?? process.env;
     this.clock = opts.clock ?? systemClock();
     this.random = opts.random ?? cryptoRandom();
@@ -195,6 +204,22 @@ class SsoAgentCore implements AgentCore {
     return this.load();
   }
 
+  /** Sessions kept in the vault come back as after a login: token (refreshed if due), then a sync. */
+  async restore(): Promise<void> {
+    await restoreSessions({
+      vault: this.vault, logger: this.log, clock: this.clock, sessions: [...this.sessions.values()].map((rt) => rt.config),
+      adopt: async (name, { registration, token }) => {
+        const rt = this.runtime(name);
+        rt.registrations[registration.flow] = registration;
+        rt.token = { ...token, registration };
+        rt.restored = true;
+        if (this.clock.now() < tokenRefreshAt(token.issuedAt, token.expiresAt)) this.scheduleRefresh(rt);
+        else await this.refresh(rt).catch((err: unknown) => { if (!rt.token || rt.token.expiresAt <= this.clock.now()) throw err; });
+        if (rt.token) await this.syncOne(rt);
+      },
+    });
+  }
+
   private runtime(name: string): SessionRuntime {
     const rt = this.sessions.get(name);
     if (!rt) throw new SessionNotFoundError(name);
@@ -226,6 +251,7 @@ class SsoAgentCore implements AgentCore {
         state: this.stateOf(rt, now),
         ...(rt.token ? { tokenExpiresAt: new Date(rt.token.expiresAt).toISOString() } : {}),
         refreshable: Boolean(rt.token?.refreshToken),
+        restored: Boolean(rt.restored),
         ...(rt.lastSync !== undefined ? { lastSync: new Date(rt.lastSync).toISOString() } : {}),
         ...(rt.lastSyncError ? { lastSyncError: rt.lastSyncError } : {}),
         accounts: accounts?.size ?? 0,
@@ -597,6 +623,7 @@ class SsoAgentCore implements AgentCore {
 
   private async finishLogin(rt: SessionRuntime, login: PendingLogin): Promise<void> {
     if (rt.login === login) rt.login = undefined;
+    rt.restored = false;
     this.log.info({ session: rt.config.name, flow: login.flow, refreshable: Boolean(rt.token?.refreshToken) }, 'logged in');
     try {
       login.resolve(await this.syncOne(rt));
@@ -652,6 +679,11 @@ class SsoAgentCore implements AgentCore {
     rt.lastLoginError = undefined;
     rt.refreshAttempts = 0;
     this.scheduleRefresh(rt);
+    const { accessToken, issuedAt, expiresAt } = rt.token;
+    this.vault.save(rt.config.name, {
+      startUrl: rt.config.startUrl, region: rt.config.region, scopes: rt.config.scopes, registration: reg,
+      token: { accessToken, issuedAt, expiresAt, ...(refreshToken ? { refreshToken } : {}) },
+    });
   }
 
   private scheduleRefresh(rt: SessionRuntime): void {
@@ -716,7 +748,9 @@ class SsoAgentCore implements AgentCore {
    * AWS credentials and are kept. Returns the error that says so, for callers that fail with it.
    */
   private loseToken(rt: SessionRuntime, why: string): LoginRequiredError {
+    this.vault.remove(rt.config.name);
     rt.token = undefined;
+    rt.restored = false;
     rt.needsLogin = why;
     this.clock.clearTimeout(rt.refreshTimer);
     rt.refreshTimer = undefined;

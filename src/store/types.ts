@@ -32,6 +32,8 @@ export interface SessionStatus {
   /** ISO-8601 UTC. */
   tokenExpiresAt?: string;
   refreshable: boolean;
+  /** True when the token came from the OS keychain at start (`serve --persist keychain`), not a login. */
+  restored?: boolean;
   /** ISO-8601 UTC of the last finished sync. */
   lastSync?: string;
   lastSyncError?: string;

@@ -118,3 +118,16 @@ t.test('parseDurationAtLeast: a floor named in the message; 0 and too small refu
   t.throws(() => parseDurationAtLeast('-1h', '--sync-interval', 60_000), { code: 'BadUsage', message: /takes a duration such as/ });
   t.throws(() => parseDurationAtLeast('1', '--x', 1500), { message: /at least 1500ms/ });
 });
+
+t.test('formatStatus says where sessions are kept, and which were restored', async (t) => {
+  const now = Date.UTC(2026, 10, 23, 9);
+  const agent = { version: '0', pid: 1, port: 1, socket: 's', startedAt: 'x' };
+  const session = { name: 'work', startUrl: 'https://d-1.awsapps.com/start', region: 'us-east-1', state: 'active' as const, refreshable: true, accounts: 1, roles: 1, staleAccounts: 0 };
+  const memory = formatStatus({ agent: { ...agent, persist: { mode: 'memory' } }, sessions: [session] }, now);
+  t.notMatch(memory, /keychain|restored/, 'the default says nothing');
+  const kept = formatStatus({ agent: { ...agent, persist: { mode: 'keychain', state: 'ok' } }, sessions: [{ ...session, restored: true }] }, now);
+  t.match(kept, /^sessions are kept in the OS keychain/m);
+  t.match(kept, /^work\s+active \(restored\)\s/m);
+  const off = formatStatus({ agent: { ...agent, persist: { mode: 'keychain', state: 'unavailable', reason: 'the keychain is locked and was not unlocked (x)' } }, sessions: [session] }, now);
+  t.match(off, /^warning: keychain unavailable, sessions are kept in memory only: the keychain is locked/m);
+});

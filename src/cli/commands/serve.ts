@@ -6,7 +6,7 @@ import { inheritedListenFd } from '../../server/socket-activation.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
-const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
+const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
@@ -18,6 +18,9 @@ Options:
   --socket PATH            admin socket (default $SSO_AGENT_SOCK or $XDG_RUNTIME_DIR/sso-agent/agent.sock)
   --sync-interval DURATION how often accounts and roles are re-listed (default 8h, at least 1m)
   --log-level L            fatal, error, warn, info (default), debug, trace or silent
+  --persist keychain       keep each session's sign-in (refresh token, client registration) in the
+                           OS keychain, so a restart or reboot needs no new login; a locked or
+                           missing keychain is reported and the agent runs memory-only
 `;
 
 /** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
@@ -34,6 +37,7 @@ export const command: Command = async (argv) => {
     socket: { type: 'string' },
     'sync-interval': { type: 'string' },
     'log-level': { type: 'string' },
+    persist: { type: 'string' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -48,6 +52,10 @@ export const command: Command = async (argv) => {
   if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDurationAtLeast(values['sync-interval'], '--sync-interval', MIN_SYNC_INTERVAL_MS);
   const listenFd = inheritedListenFd(process.env);
   if (listenFd !== undefined) opts.listenFd = listenFd;
+  if (values.persist !== undefined) {
+    if (values.persist !== 'keychain') throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
+    opts.persist = 'keychain';
+  }
 
   const daemon = await startDaemon(opts);
   return new Promise<number>((resolve) => {

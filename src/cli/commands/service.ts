@@ -19,6 +19,7 @@ Options:
   --port N             the agent's TCP port (default: $SSO_AGENT_PORT, else 8732)
   --json               status as JSON
   --manager M          systemd or launchd: skip detection (e.g. to --dry-run the other one)
+  --persist keychain   the agent keeps sessions in the OS keychain (\`serve --persist keychain\`)
   -h, --help           this help
 
 Without systemd (user manager) or launchd it says so and prints the \`serve\` command to run.
@@ -33,6 +34,7 @@ export async function serviceCommand(argv: string[], deps: () => ServiceDeps | P
     port: { type: 'string' },
     json: { type: 'boolean' },
     manager: { type: 'string' },
+    persist: { type: 'string' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -48,11 +50,15 @@ export async function serviceCommand(argv: string[], deps: () => ServiceDeps | P
     throw new UsageError(`--manager takes systemd or launchd, not ${JSON.stringify(manager)}`);
   }
   const port = parseIntFlag(values.port, '--port', 1, 65535);
+  if (values.persist !== undefined && values.persist !== 'keychain') {
+    throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without it the agent keeps sessions in memory only)`);
+  }
   return runService(action as ServiceAction, {
     dryRun: Boolean(values['dry-run']),
     json: Boolean(values.json),
     ...(port !== undefined ? { port } : {}),
     ...(manager !== undefined ? { manager } : {}),
+    ...(values.persist !== undefined ? { persist: 'keychain' as const } : {}),
   }, await deps());
 }
 

@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { reloginHint } from '../../errors.js';
-import type { StatusReply } from '../../admin-api.js';
+import type { AgentInfo, StatusReply } from '../../admin-api.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
@@ -8,20 +8,22 @@ import { formatTable, relativeTime } from '../table.js';
 const HELP = `Usage: sso-agent status [--json]
 
 The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
-counts. Never prints a secret.
+counts. Never prints a secret. Under \`serve --persist keychain\` it says whether the keychain
+is in use (or why not), and sessions brought back from it at start show as "(restored)".
 `;
 
 export type { StatusReply } from '../../admin-api.js';
 
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
-  const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`;
+  const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`
+    + persistLine(a.persist);
   if (s.sessions.length === 0) {
     return head + '\nNo sessions: add one with `sso-agent login --session NAME --start-url URL --region REGION`, or an [sso-session] in ~/.aws/config.\n';
   }
   const rows = s.sessions.map((x) => [
     x.name,
-    x.state,
+    x.state + (x.restored ? ' (restored)' : ''),
     relativeTime(x.tokenExpiresAt, now) + (x.refreshable ? ' (refreshable)' : ''),
     relativeTime(x.lastSync, now) + (x.lastSyncError ? ' (failed)' : ''),
     String(x.accounts),
@@ -33,6 +35,13 @@ export function formatStatus(s: StatusReply, now: number): string {
     .map((x) => `${x.name}: ${reloginHint(x.name)}`);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
+}
+
+/** Says where sessions are kept only when it is not the default, memory. */
+function persistLine(p: AgentInfo['persist']): string {
+  if (!p || p.mode === 'memory') return '';
+  if (p.state === 'ok') return 'sessions are kept in the OS keychain (--persist keychain)\n';
+  return `warning: keychain unavailable, sessions are kept in memory only: ${p.reason}\n`;
 }
 
 export const command: Command = async (argv) => {

@@ -16,6 +16,13 @@ export interface ServiceInputs {
   logFile: string;
   /** launchd only: the job label, also the plist's file name. */
   label: string;
+  /** `serve --persist keychain`: sessions outlive restarts in the OS keychain. */
+  persist?: 'keychain';
+}
+
+/** The arguments after `serve` in the unit's ExecStart and the plist's ProgramArguments. */
+export function serveArgs(inputs: Pick<ServiceInputs, 'persist'>): string[] {
+  return inputs.persist ? ['--persist', inputs.persist] : [];
 }
 
 export function checkInputs(inputs: ServiceInputs): ServiceInputs {

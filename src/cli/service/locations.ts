@@ -47,8 +47,9 @@ export function cliPath(root: string): string {
   return join(root, 'dist', 'cli', 'main.js');
 }
 
-export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number }): ServiceInputs {
+export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number; persist?: 'keychain' }): ServiceInputs {
   return {
+    ...(o.persist ? { persist: o.persist } : {}),
     node: o.node,
     cli: cliPath(o.root),
     port: o.port,

@@ -1,4 +1,4 @@
-import { checkInputs, type ServiceInputs } from './inputs.js';
+import { checkInputs, serveArgs, type ServiceInputs } from './inputs.js';
 import { renderTemplate } from './render-template.js';
 import { xmlEscape } from './xml-escape.js';
 
@@ -10,6 +10,7 @@ export function renderPlist(template: string, inputs: ServiceInputs): string {
     NODE: xmlEscape(i.node),
     CLI: xmlEscape(i.cli),
     PORT: String(i.port),
+    SERVE_ARGS: serveArgs(i).map((a) => `\n    <string>${xmlEscape(a)}</string>`).join(''),
     RUNTIME_DIR: xmlEscape(i.runtimeDir),
     SETTINGS_FILE: xmlEscape(i.settingsFile),
     AWS_CONFIG_FILE: xmlEscape(i.awsConfigFile),

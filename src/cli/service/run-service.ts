@@ -13,6 +13,7 @@ import { planLaunchdInstall, planLaunchdUninstall, planSystemdInstall, planSyste
 import { renderPlist } from './render-plist.js';
 import { renderSocket } from './render-socket.js';
 import { renderUnit } from './render-unit.js';
+import { serveArgs } from './inputs.js';
 import type { CommandRunner } from './runner.js';
 
 /** Everything `sso-agent service` touches outside its own arguments, injected so tests see every effect. */
@@ -44,6 +45,8 @@ export interface ServiceOptions {
   port?: number;
   /** Skips detection, e.g. to --dry-run the other platform's files. */
   manager?: ServiceManager;
+  /** `--persist keychain`, passed on to `serve`. */
+  persist?: 'keychain';
 }
 
 export interface ServiceStatus {
@@ -66,8 +69,8 @@ function shellWord(s: string): string {
   return /^[A-Za-z0-9_/.,:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function serveCommand(deps: Pick<ServiceDeps, 'execPath' | 'root'>): string {
-  return [deps.execPath, cliPath(deps.root), 'serve'].map(shellWord).join(' ');
+export function serveCommand(deps: Pick<ServiceDeps, 'execPath' | 'root'>, opts: Pick<ServiceOptions, 'persist'> = {}): string {
+  return [deps.execPath, cliPath(deps.root), 'serve', ...serveArgs(opts)].map(shellWord).join(' ');
 }
 
 function managerFor(opts: ServiceOptions, deps: ServiceDeps): ServiceManager {
@@ -82,7 +85,7 @@ function managerFor(opts: ServiceOptions, deps: ServiceDeps): ServiceManager {
   if (d.manager === 'none') {
     throw new ServiceError(
       `no service manager to run the agent: ${d.reason}.\n` +
-      `Run it yourself instead, in a terminal of its own: ${serveCommand(deps)}`,
+      `Run it yourself instead, in a terminal of its own: ${serveCommand(deps, opts)}`,
     );
   }
   return d.manager;
@@ -135,7 +138,7 @@ interface Planned {
 }
 
 async function planFor(action: 'install' | 'uninstall', manager: ServiceManager, opts: ServiceOptions, deps: ServiceDeps): Promise<Planned> {
-  const inputs = resolveInputs(deps.env, { node: deps.execPath, root: deps.root, port: installPort(opts, deps.env) });
+  const inputs = resolveInputs(deps.env, { node: deps.execPath, root: deps.root, port: installPort(opts, deps.env), ...(opts.persist ? { persist: opts.persist } : {}) });
   const port = inputs.port;
   if (manager === 'systemd') {
     const path = unitPath(deps.env);

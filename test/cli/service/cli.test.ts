@@ -137,6 +137,14 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+t.test('install --persist keychain writes it into ExecStart; a bad value is refused', async (t) => {
+  const root = builtRoot();
+  const m = machine('linux', { root });
+  t.equal(await serviceCommand(['install', '--port', '9911', '--persist', 'keychain'], () => m.deps), 0);
+  t.same(unitValues(parseUnit(readFileSync(m.file, 'utf8')), 'Service', 'ExecStart'), [`"/opt/node/bin/node" "${join(root, 'dist', 'cli', 'main.js')}" serve --persist keychain`]);
+  await t.rejects(serviceCommand(['install', '--persist', 'file'], () => m.deps), { code: 'BadUsage', message: /--persist takes keychain, not "file"/ });
+});
+
 t.test('systemd: install -> status -> uninstall round-trips', async (t) => {
   const root = builtRoot();
   const m = machine('linux', { root });

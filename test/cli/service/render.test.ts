@@ -164,3 +164,19 @@ t.test('the systemd unit and the plist give the agent the same environment', asy
   const plistKeys = [...renderPlist(plistTemplate, i).matchAll(/<key>([A-Z_]+)<\/key>\s*<string>/g)].map((m) => m[1]).sort();
   t.same(Object.keys(unitEnv).sort(), plistKeys);
 });
+
+t.test('--persist keychain reaches `serve` in the unit and the plist, and nothing else changes', async (t) => {
+  const plain = renderUnit(unitTemplate, inputs());
+  const persisting = renderUnit(unitTemplate, inputs({ persist: 'keychain' }));
+  t.same(execStartArgv(persisting, {}), [process.execPath, join(root, 'src', 'cli', 'main.ts'), 'serve', '--persist', 'keychain']);
+  t.same(execStartArgv(plain, {}), [process.execPath, join(root, 'src', 'cli', 'main.ts'), 'serve'], 'without it, the plain serve');
+  t.equal(persisting.replace(' --persist keychain', ''), plain, 'only ExecStart differs');
+  const r = verify(persisting);
+  t.equal(r.output, '', 'verify has nothing to say');
+
+  const dir = tempDir(join(tmpdir(), 'sso-agent-plist-'));
+  const file = join(dir, 'agent.plist');
+  writeFileSync(file, renderPlist(plistTemplate, inputs({ persist: 'keychain' })));
+  const args = execFileSync('python3', ['-c', 'import json, plistlib, sys\nwith open(sys.argv[1], "rb") as f: print(json.dumps(plistlib.load(f)["ProgramArguments"]))', file], { encoding: 'utf8' });
+  t.same(JSON.parse(args), [process.execPath, join(root, 'src', 'cli', 'main.ts'), 'serve', '--persist', 'keychain']);
+});

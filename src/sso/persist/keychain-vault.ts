@@ -1,0 +1,206 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Logger } from '../../logger.js';
+import { keychainCause } from './keychain-cause.js';
+import { HELPER_SOURCE } from './keychain-helper.js';
+import type { PersistStatus, SessionVault, VaultRecord } from './session-vault.js';
+import { parseRecord, serializeRecord } from './vault-record.js';
+
+/** The service every item is stored under: what a person searches for in their keychain tool. */
+export const KEYCHAIN_SERVICE = 'aws-sso-agent';
+/**
+ * How long one keychain call may take. Long enough for a person to answer an unlock or "allow
+ * access" prompt the call raises; short enough that a hung D-Bus never keeps the agent waiting.
+ */
+export const KEYCHAIN_TIMEOUT_MS = 15_000;
+/** At shutdown, writes under way get this long: the agent must exit within 2 s of SIGTERM. */
+const CLOSE_WAIT_MS = 700;
+
+export interface KeychainVaultOptions {
+  logger: Logger;
+  /** Default KEYCHAIN_SERVICE; tests use their own. */
+  service?: string;
+  timeoutMs?: number;
+  /** The helper's environment (D-Bus address); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+type Op = { op: 'get' | 'set' | 'delete' | 'list'; account?: string; secret?: string };
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+interface Pending { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
+/** The last write asked for per session; earlier ones still waiting are superseded. */
+type Write = { kind: 'set'; text: string } | { kind: 'delete' };
+
+class KeychainUnavailable extends Error {}
+
+/**
+ * Sessions in the OS keychain (Secret Service, macOS Keychain, Windows Credential Manager), one
+ * item per session (account = session name). The first failure turns it off for the rest of the
+ * run with one warning naming the cause: from then on sessions live in memory only, never in a file.
+ */
+export class KeychainVault implements SessionVault {
+  private readonly log: Logger;
+  private readonly service: string;
+  private readonly timeoutMs: number;
+  private readonly env: NodeJS.ProcessEnv;
+  private child?: ChildProcess;
+  private ready?: Promise<void>;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly writes = new Map<string, { running: Promise<void>; next?: Write }>();
+  private unavailable?: string;
+  private closed = false;
+
+  constructor(opts: KeychainVaultOptions) {
+    this.log = opts.logger;
+    this.service = opts.service ?? KEYCHAIN_SERVICE;
+    this.timeoutMs = opts.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
+    this.env = opts.env ?? process.env;
+  }
+
+  describe(): PersistStatus {
+    return this.unavailable ? { mode: 'keychain', state: 'unavailable', reason: this.unavailable } : { mode: 'keychain', state: 'ok' };
+  }
+
+  async list(): Promise<string[]> {
+    const v = await this.quietly(this.call({ op: 'list' }));
+    return Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : [];
+  }
+
+  async load(session: string): Promise<VaultRecord | undefined> {
+    const text = await this.quietly(this.call({ op: 'get', account: session }), { session });
+    if (typeof text !== 'string') return undefined;
+    const parsed = parseRecord(text);
+    if (parsed.ok) return parsed.record;
+    this.log.warn({ session, service: this.service, why: parsed.why }, 'ignoring a damaged keychain item; log in again to replace it');
+    return undefined;
+  }
+
+  save(session: string, record: VaultRecord): void {
+    this.write(session, { kind: 'set', text: serializeRecord(record) });
+  }
+
+  remove(session: string): void {
+    this.write(session, { kind: 'delete' });
+  }
+
+  async close(): Promise<void> {
+    const running = [...this.writes.values()].map((w) => w.running);
+    if (running.length) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(running), new Promise((r) => { timer = setTimeout(r, CLOSE_WAIT_MS); })]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    this.stop();
+  }
+
+  // ---- writes: one at a time per session, the latest wins ------------------------------------------
+
+  private write(session: string, w: Write): void {
+    if (this.unavailable) return;
+    const slot = this.writes.get(session);
+    if (slot) {
+      slot.next = w;
+      return;
+    }
+    const entry: { running: Promise<void>; next?: Write } = { running: Promise.resolve() };
+    this.writes.set(session, entry);
+    const run = async (first: Write): Promise<void> => {
+      let w: Write | undefined = first;
+      while (w && !this.unavailable) {
+        await this.quietly(w.kind === 'set'
+          ? this.call({ op: 'set', account: session, secret: w.text })
+          : this.call({ op: 'delete', account: session }), { session, ...(w.kind === 'delete' ? { item: `${this.service}/${session} may remain: delete it in your keychain tool` } : {}) });
+        w = entry.next;
+        entry.next = undefined;
+      }
+      this.writes.delete(session);
+    };
+    entry.running = run(w);
+  }
+
+  /** A failure is reported once and turns the vault off; callers carry on as memory-only. */
+  private async quietly(p: Promise<unknown>, context: { session?: string; item?: string } = {}): Promise<unknown> {
+    try {
+      return await p;
+    } catch (err) {
+      if (!this.unavailable) {
+        this.unavailable = err instanceof KeychainUnavailable ? err.message : keychainCause((err as Error).message);
+        this.log.warn({ service: this.service, ...context, cause: this.unavailable },
+          'keychain unavailable; sessions are kept in memory only until the agent restarts');
+        this.stop();
+      }
+      return undefined;
+    }
+  }
+
+  // ---- the helper process ----------------------------------------------------------------------------
+
+  private call(op: Op): Promise<unknown> {
+    if (this.unavailable || this.closed) return Promise.resolve(undefined);
+    return this.start().then(() => new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new KeychainUnavailable(`the keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s (a hung D-Bus, or an unlock prompt nobody answered)`));
+      }, this.timeoutMs);
+      // Ref'd on purpose: before the agent listens, this timer is what keeps it alive to hear back.
+      this.pending.set(id, { resolve, reject, timer });
+      this.child?.send({ id, ...op });
+    }));
+  }
+
+  private start(): Promise<void> {
+    this.ready ??= new Promise<void>((resolve, reject) => {
+      let keyringPath: string;
+      try {
+        keyringPath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+      } catch (err) {
+        reject(new KeychainUnavailable(`the keychain module is not installed: ${(err as Error).message}`));
+        return;
+      }
+      const child = spawn(process.execPath, ['-e', HELPER_SOURCE, '--', keyringPath, this.service], {
+        env: this.env,
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        serialization: 'json',
+      });
+      this.child = child;
+      const timer = setTimeout(() => reject(new KeychainUnavailable(`the keychain helper did not start within ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+      child.once('error', (err) => { clearTimeout(timer); reject(new KeychainUnavailable(`the keychain helper could not run: ${err.message}`)); });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        const gone = new KeychainUnavailable(`the keychain helper stopped (${signal ?? `exit ${code}`})`);
+        reject(gone);
+        for (const [id, p] of this.pending) { clearTimeout(p.timer); p.reject(gone); this.pending.delete(id); }
+      });
+      child.on('message', (msg) => {
+        const m = msg as Reply | { ready: boolean; error?: string };
+        if ('ready' in m) {
+          clearTimeout(timer);
+          if (m.ready) resolve();
+          else reject(new KeychainUnavailable(m.error ?? 'the keychain module could not be loaded'));
+          return;
+        }
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+      });
+      // The helper must never keep the agent alive; the agent's own servers do that.
+      child.unref();
+      child.channel?.unref();
+    });
+    return this.ready;
+  }
+
+  private stop(): void {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // A helper stuck in native code ignores a disconnect; SIGKILL is the bounded way out.
+    child.kill('SIGKILL');
+  }
+}

@@ -57,7 +57,7 @@ function login(session: string, browse: (url: string) => Promise<void>): { cli: 
   let resolveUrl: (u: string) => void = () => {};
   let seen = false;
   const url = new Promise<string>((r) => { resolveUrl = r; });
-  const cli = runCli(world, ['login', '--pkce', '--no-browser', '--session', session, '--start-url', em.startUrl, '--region', em.region], {
+  const cli = runCli(world, ['login', '--pkce', '--no-browser', '--force', '--session', session, '--start-url', em.startUrl, '--region', em.region], {
     onStderr: (text) => {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(text);
       if (m && !seen) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
 import { MAIN, isolatedWorld, loginPkce, profileEnv, run, runCli, spawnAgent } from '../support/e2e-harness.js';
+import { agentGet } from '../support/agent-get.js';
 
 const em = await startEmulator({ autoApprove: true, accounts: 3, rolesPerAccount: 1 });
 t.teardown(() => em.close());
@@ -108,9 +109,9 @@ t.test('refusals reach the person: AccessDenied with AWS\'s words, a loop with i
   t.match(denied.stderr, /fix role_arn or source_profile of \[profile denied\]/);
 
   const vars = await profileEnv(world, 'denied');
-  const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  const res = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN });
   t.equal(res.status, 403, 'the container route answers 403');
-  t.match(await res.json(), { Code: 'AssumeRoleDenied', Message: /not authorized to perform: sts:AssumeRole/ });
+  t.match(res.json(), { Code: 'AssumeRoleDenied', Message: /not authorized to perform: sts:AssumeRole/ });
 
   const loop = await runCli(world, ['env', 'loop-a']);
   t.equal(loop.code, 1);

@@ -27,7 +27,8 @@ export interface AdminAppOptions {
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string }
 
-export interface LogoutReply { loggedOut: string[] }
+/** `portalFailed`: sessions whose portal Logout failed (the server-side sign-in stays valid until it expires). */
+export interface LogoutReply { loggedOut: string[]; portalFailed?: string[] }
 
 const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync)$/, /^\/v1\/(env|process)\/[^/]+$/];
 
@@ -62,11 +63,15 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   app.post('/v1/login', async (req) => core.startLogin(parseLoginRequest(req.body)));
 
-  app.post('/v1/login/wait', async (req) => {
+  app.post('/v1/login/wait', async (req, reply) => {
     const body = asObject(req.body);
     const session = optionalString(body, 'session');
     if (!session) throw new InvalidInputError('login/wait needs {"session": NAME}');
-    return core.waitLogin(session);
+    // The `login` command went away (Ctrl-C) before the login finished: the agent cancels it.
+    const abandoned = new AbortController();
+    const onClose = () => { if (!reply.raw.writableFinished) abandoned.abort(); };
+    reply.raw.once('close', onClose);
+    return core.waitLogin(session, abandoned.signal);
   });
 
   app.post('/v1/logout', async (req): Promise<LogoutReply> => {
@@ -80,11 +85,13 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     else if (known.length === 1) names = known;
     else if (known.length === 0) names = [];
     else throw new UsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
+    const portalFailed: string[] = [];
     for (const name of names) {
-      await core.logout(name);
+      const result = await core.logout(name);
+      if (result.portal === 'failed') portalFailed.push(name);
       logger.info({ session: name }, 'logged out');
     }
-    return { loggedOut: names };
+    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}) };
   });
 
   app.post('/v1/sync', async (req) => {

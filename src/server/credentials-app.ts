@@ -108,13 +108,14 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   app.get('/health', async (_req, reply) => {
     const sessions = core.listSessions().map((s) => ({
       state: s.state,
+      ...(s.loginNeeded ? { loginNeeded: s.loginNeeded } : {}),
       refreshable: s.refreshable,
       accounts: s.accounts,
       roles: s.roles,
       staleAccounts: s.staleAccounts,
       syncFailed: s.lastSyncError !== undefined,
     }));
-    const unhealthy: SessionState[] = ['expired', 'login-needed'];
+    const unhealthy: SessionState[] = ['login-needed'];
     const status = sessions.some((s) => unhealthy.includes(s.state) || s.syncFailed) ? 'degraded' : 'ok';
     return reply.header('cache-control', 'no-store').send({
       status,

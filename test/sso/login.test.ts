@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { harness, deviceLogin } from '../support/sso-harness.js';
-import { ManualClock } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
 
 t.test('PKCE login end to end: browser follows the redirect to the loopback callback', async (t) => {
   let redirect = '';
@@ -97,7 +97,7 @@ t.test('device login approved through the control route', async (t) => {
 });
 
 t.test('device login: SlowDown adds 5 s to the polling interval', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   // The emulator's clock lags the agent's by `lag`: from its side a poll can come too early.
   let lag = 0;
   const h = await harness({ emulator: { deviceInterval: 1, now: () => clock.now() - lag }, core: { clock } });
@@ -128,7 +128,7 @@ t.test('device login denied in the browser: LoginFailed with a plain message', a
 });
 
 t.test('device login that expires before approval stops polling', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { deviceInterval: 1, deviceExpiresIn: 3, now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await h.core.startLogin({ session: 'work', flow: 'device' });
@@ -199,7 +199,7 @@ t.test('login with a plain device flow helper (sanity for other tests)', async (
 });
 
 t.test('the OIDC client is re-registered when the service forgets it, or when it nears expiry', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   const login = () => deviceLogin(h, { clock });

@@ -7,14 +7,14 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { ManualClock } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
 import { createAgentCore } from '../../src/sso/agent.js';
 import type { AwsClientFactory } from '../../src/sso/clients.js';
 
 const MIN = 60_000;
 
 t.test('the access token is refreshed in the background before it expires; rotated refresh tokens are kept', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -46,7 +46,7 @@ t.test('the access token is refreshed in the background before it expires; rotat
 });
 
 t.test('a rejected refresh turns the session to login-needed, with no retry loop', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -63,7 +63,7 @@ t.test('a rejected refresh turns the session to login-needed, with no retry loop
 });
 
 t.test('a transient refresh failure is retried later, not in a loop', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -110,7 +110,7 @@ async function scriptedCore(clients: AwsClientFactory, clock: ManualClock) {
 }
 
 t.test('a refresh answer without a refresh token keeps the previous one', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const seen: Array<Record<string, unknown>> = [];
   const core = await scriptedCore(scriptedClients([
     { accessToken: 'a1', expiresIn: 3600, refreshToken: 'r1' },
@@ -128,7 +128,7 @@ t.test('a refresh answer without a refresh token keeps the previous one', async 
 });
 
 t.test('without a refresh token the session turns expiring in its last 15 min, then expired; nothing retries', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const seen: Array<Record<string, unknown>> = [];
   const core = await scriptedCore(scriptedClients([{ accessToken: 'legacy', expiresIn: 8 * 3600 }], seen), clock);
   t.teardown(() => core.close());
@@ -149,7 +149,7 @@ t.test('without a refresh token the session turns expiring in its last 15 min, t
 });
 
 t.test('an access token that ran out while refreshes failed is refreshed on the next request', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -165,7 +165,7 @@ t.test('an access token that ran out while refreshes failed is refreshed on the 
 });
 
 t.test('close() stops every timer the core started', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -177,7 +177,7 @@ t.test('close() stops every timer the core started', async (t) => {
 });
 
 t.test('a sync whose token the portal rejects refreshes once and finishes, instead of asking for a login', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });

@@ -148,7 +148,7 @@ class SsoAgentCore implements AgentCore {
     return role;
   }
 
-  getCredentials(ref: string): Promise<RoleCredentials> {
+  async getCredentials(ref: string): Promise<RoleCredentials> {
     return this.cache.get(this.resolveProfile(ref));
   }
 

@@ -37,7 +37,7 @@ t.test('session state from facts and the clock', async (t) => {
   const cases: Array<[Parameters<typeof sessionState>[0], ReturnType<typeof sessionState>]> = [
     [{ loginPending: false }, { state: 'not-logged-in' }],
     [{ loginPending: true }, { state: 'login-pending' }],
-    [{ loginPending: true, lost: 'logged-out' }, { state: 'login-needed', loginNeeded: 'logged-out' }],
+    [{ loginPending: true, lost: 'logged-out' }, { state: 'login-pending' }],
     [{ loginPending: false, lost: 'refresh-rejected' }, { state: 'login-needed', loginNeeded: 'refresh-rejected' }],
     [{ loginPending: false, lost: 'token-rejected' }, { state: 'login-needed', loginNeeded: 'token-rejected' }],
     [{ loginPending: false, token: { expiresAt: now + 60 * MIN, refreshable: true } }, { state: 'active' }],

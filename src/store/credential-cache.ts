@@ -5,6 +5,12 @@ import type { RoleCredentials } from './types.js';
 import { SingleFlight } from './single-flight.js';
 import { inUse, renewAt, servableUntil } from './credential-expiry.js';
 
+/**
+ * A cold role that failed is tried again at most this often (sooner if the backoff says so):
+ * callers in between fail fast with the same error, and a recovery is seen within 2 s.
+ */
+export const COLD_RETRY_MAX_MS = 2_000;
+
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 
 interface Entry {
@@ -53,7 +59,11 @@ export class CredentialCache {
   private readonly generations = new Map<string, number>();
 
   constructor(private readonly opts: CredentialCacheOptions) {
-    this.cache.on('expired', (k: string) => this.stopRenewal(k));
+    // Past its limit the entry goes; its backoff state stays, so a cold retry during an outage keeps the pace.
+    this.cache.on('expired', (k: string) => {
+      const r = this.renewals.get(k);
+      if (r) { this.opts.clock.clearTimeout(r.timer); r.timer = undefined; }
+    });
   }
 
   /** Served from memory while servable; a cold role makes one fetch for all its waiters. */
@@ -177,7 +187,7 @@ export class CredentialCache {
     r.attempt++;
     const delay = this.opts.retryDelay(r.attempt, err, 0);
     if (delay === undefined) { this.renewals.delete(k); return; }
-    r.failure = { error: err, retryAt: this.opts.clock.now() + delay };
+    r.failure = { error: err, retryAt: this.opts.clock.now() + Math.min(delay, COLD_RETRY_MAX_MS) };
   }
 }
 

@@ -25,7 +25,7 @@ async function world(emOpts, coreOpts = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-life-'));
   await writeFile(join(dir, 'config'), `[sso-session bench]\nsso_start_url = ${em.startUrl}\nsso_region = ${em.region}\nsso_registration_scopes = sso:account:access\n`);
   const env = { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url };
-  const core = await createAgentCore({ logger: pino({ level: 'silent' }), env, settingsFile: join(dir, 'settings.json'), redirectUri: () => 'http://127.0.0.1:1/oauth/callback', ...coreOpts });
+  const core = await createAgentCore({ logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }), env, settingsFile: join(dir, 'settings.json'), redirectUri: () => 'http://127.0.0.1:1/oauth/callback', ...coreOpts });
   const control = async (path, body) => (await fetch(`${em.url}/_emulator/${path}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {})).json();
   const prompt = await core.startLogin({ session: 'bench', flow: 'device' });
   await control('approve', { userCode: prompt.userCode });

@@ -69,9 +69,13 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     if (!session) throw new InvalidInputError('login/wait needs {"session": NAME}');
     // The `login` command went away (Ctrl-C) before the login finished: the agent cancels it.
     const abandoned = new AbortController();
-    const onClose = () => { if (!reply.raw.writableFinished) abandoned.abort(); };
-    reply.raw.once('close', onClose);
-    return core.waitLogin(session, abandoned.signal);
+    let answered = false;
+    reply.raw.once('close', () => { if (!answered) abandoned.abort(); });
+    try {
+      return await core.waitLogin(session, abandoned.signal);
+    } finally {
+      answered = true;
+    }
   });
 
   app.post('/v1/logout', async (req): Promise<LogoutReply> => {

@@ -14,6 +14,8 @@ export interface FakeCore extends AgentCore {
   roles: CatalogRole[];
   /** Make the next getCredentials throw this. */
   failNext?: Error;
+  /** The signal each waitLogin got (aborted when its admin connection closed early). */
+  waitSignals: Array<AbortSignal | undefined>;
   /** Make logout report a failed portal Logout. */
   logoutFails?: boolean;
   /** Resolve a pending waitLogin. */
@@ -45,7 +47,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
   let n = 0;
   const core: FakeCore = {
     calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [] },
-    sessions, roles,
+    sessions, roles, waitSignals: [],
     listSessions: () => sessions,
     listProfiles: () => roles,
     resolveProfile(ref) {
@@ -85,7 +87,8 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       if (req.flow === 'device') prompt.userCode = 'ABCD-EFGH';
       return prompt;
     },
-    waitLogin(session) {
+    waitLogin(session, signal) {
+      core.waitSignals.push(signal);
       const done = approved.get(session);
       if (done) {
         approved.delete(session);

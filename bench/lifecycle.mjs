@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Two lifecycle figures, in real time against the emulator (needs `npm run build` first):
 //  portal  — portal calls (ListAccounts + ListAccountRoles) per 8 h with 1 h tokens on a 1 000-account
-//            org. Time is compressed: tokens live BENCH_TOKEN_TTL s (default 10) instead of 3 600, so
+//            org. Time is compressed: tokens live BENCH_TOKEN_TTL s (default 20) instead of 3 600, so
 //            one token lifetime stands for one hour; the run lasts 8 lifetimes (= 8 h) and the sync
 //            interval is scaled the same way (8 h → 8 lifetimes). The login's own sync is not counted.
 //  outage  — a hot role (one request every 500 ms) with 120 s credentials through an 80 s outage
@@ -34,7 +34,7 @@ async function world(emOpts, coreOpts = {}) {
 }
 
 if (which === 'all' || which === 'portal') {
-  const ttl = Number(process.env.BENCH_TOKEN_TTL ?? 10);
+  const ttl = Number(process.env.BENCH_TOKEN_TTL ?? 20);
   const w = await world({ accounts: 1000, rolesPerAccount: 1, tokenTtl: ttl }, { syncIntervalMs: 8 * ttl * 1000 });
   try {
     const before = (await w.control('stats')).calls;

@@ -166,8 +166,9 @@ export class CredentialCache {
       const lifetime = entry.creds.expiration - entry.fetchedAt;
       const delay = this.opts.retryDelay(r.attempt, err, lifetime);
       const { clock } = this.opts;
-      const alive = this.cache.get<Entry>(k) === entry;
-      const retry = delay !== undefined && alive && clock.now() + delay < servableUntil(entry.fetchedAt, entry.creds.expiration);
+      // The retry timer is set even when it falls after the entry's limit: until then it is what
+      // keeps callers from starting a renewal each (the entry, once past its TTL, is not renewed).
+      const retry = delay !== undefined && this.cache.get<Entry>(k) === entry;
       this.opts.logger.warn({
         session: key.session, accountId: key.accountId, roleName: key.roleName, err: errCode(err), attempt: r.attempt,
         ...(retry ? { retryInMs: Math.round(delay) } : {}),

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { pino } from 'pino';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
@@ -98,8 +97,8 @@ function scriptedClients(tokens: Array<{ accessToken: string; expiresIn: number;
   return { oidc: () => oidc as unknown as SSOOIDCClient, portal: () => portal as unknown as SSOClient };
 }
 
-async function scriptedCore(clients: AwsClientFactory, clock: ManualClock) {
-  const dir = await mkdtemp(join(tmpdir(), 'sso-token-'));
+async function scriptedCore(t: { testdir(): string }, clients: AwsClientFactory, clock: ManualClock) {
+  const dir = t.testdir();
   await writeFile(join(dir, 'config'), '[sso-session work]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = us-east-1\n');
   return createAgentCore({
     logger: pino({ level: 'silent' }), env: { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config') },
@@ -111,7 +110,7 @@ async function scriptedCore(clients: AwsClientFactory, clock: ManualClock) {
 t.test('a refresh answer without a refresh token keeps the previous one', async (t) => {
   const clock = manualClock(t);
   const seen: Array<Record<string, unknown>> = [];
-  const core = await scriptedCore(scriptedClients([
+  const core = await scriptedCore(t, scriptedClients([
     { accessToken: 'a1', expiresIn: 3600, refreshToken: 'r1' },
     { accessToken: 'a2', expiresIn: 3600 },
     { accessToken: 'a3', expiresIn: 3600, refreshToken: 'r3' },
@@ -129,7 +128,7 @@ t.test('a refresh answer without a refresh token keeps the previous one', async 
 t.test('without a refresh token the session turns expiring in its last 15 min, then expired; nothing retries', async (t) => {
   const clock = manualClock(t);
   const seen: Array<Record<string, unknown>> = [];
-  const core = await scriptedCore(scriptedClients([{ accessToken: 'legacy', expiresIn: 8 * 3600 }], seen), clock);
+  const core = await scriptedCore(t, scriptedClients([{ accessToken: 'legacy', expiresIn: 8 * 3600 }], seen), clock);
   t.teardown(() => core.close());
   await core.startLogin({ session: 'work', flow: 'device' });
   await clock.fireNext('device-poll');

@@ -174,9 +174,11 @@ t.test('GET /health: status and counts, no names, no secrets', async (t) => {
   t.equal(body.sessions.length, 2);
   t.same(body.sessions[0], { state: 'active', refreshable: true, accounts: 2, roles: 3, staleAccounts: 0, syncFailed: false });
   t.notMatch(res.body, /work|play|awsapps|prod|111111111111/, 'no session names, URLs, accounts');
-  core.sessions[1]!.state = 'active';
+  t.same(body.sessions[1], { state: 'login-needed', loginNeeded: 'refresh-rejected', refreshable: false, accounts: 1, roles: 1, staleAccounts: 0, syncFailed: false }, 'with the reason');
+  core.sessions[1]!.state = 'refreshing';
+  delete core.sessions[1]!.loginNeeded;
   const ok = await app.inject({ method: 'GET', url: '/health', headers: { host: `localhost:${PORT}` } });
-  t.equal(ok.json().status, 'ok');
+  t.equal(ok.json().status, 'ok', 'a session whose access token is being refreshed is healthy');
 });
 
 t.test('GET /oauth/callback', async (t) => {

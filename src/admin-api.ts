@@ -66,7 +66,8 @@ export interface LoginWaitBody { session: string }
 
 export interface LogoutBody { session?: string; all?: boolean }
 
-export interface LogoutReply { loggedOut: string[] }
+/** `portalFailed`: sessions whose portal Logout failed (the server-side sign-in stays valid until it expires). */
+export interface LogoutReply { loggedOut: string[]; portalFailed?: string[] }
 
 export interface SyncBody { session?: string }
 

@@ -62,11 +62,19 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     return core.alreadyLoggedIn(login) ?? core.startLogin(login);
   });
 
-  app.post(ADMIN_ROUTES.loginWait, async (req): Promise<SyncSummary> => {
+  app.post(ADMIN_ROUTES.loginWait, async (req, reply): Promise<SyncSummary> => {
     const body = asObject(req.body);
     const session = optionalString(body, 'session');
     if (!session) throw new InvalidInputError('login/wait needs {"session": NAME}');
-    return core.waitLogin(session);
+    // The `login` command went away (Ctrl-C) before the login finished: the agent cancels it.
+    const abandoned = new AbortController();
+    let answered = false;
+    reply.raw.once('close', () => { if (!answered) abandoned.abort(); });
+    try {
+      return await core.waitLogin(session, abandoned.signal);
+    } finally {
+      answered = true;
+    }
   });
 
   app.post(ADMIN_ROUTES.logout, async (req): Promise<LogoutReply> => {
@@ -80,11 +88,13 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     else if (known.length === 1) names = known;
     else if (known.length === 0) names = [];
     else throw new UsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
+    const portalFailed: string[] = [];
     for (const name of names) {
-      await core.logout(name);
+      const result = await core.logout(name);
+      if (result.portal === 'failed') portalFailed.push(name);
       logger.info({ session: name }, 'logged out');
     }
-    return { loggedOut: names };
+    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}) };
   });
 
   app.post(ADMIN_ROUTES.sync, async (req): Promise<SyncReply> => {

@@ -119,7 +119,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   // Unauthenticated, so it says only whether the agent can serve; per-session detail (names,
   // counts, expiry) stays on the private admin socket (`sso-agent status`).
   app.get('/health', async (_req, reply) => {
-    const unhealthy: SessionState[] = ['expired', 'login-needed'];
+    // A session whose refresh token is still good is healthy even while its access token is renewed.
+    const unhealthy: SessionState[] = ['login-needed'];
     const degraded = core.listSessions().some((s) => unhealthy.includes(s.state) || s.lastSyncError !== undefined);
     return reply.header('cache-control', 'no-store').send({
       status: degraded ? 'degraded' : 'ok',

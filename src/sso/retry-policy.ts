@@ -1,3 +1,5 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { isAgentError } from '../errors.js';
 import type { Random } from './clock.js';
 
 /**
@@ -34,21 +36,32 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
 
 export type RetryClass = 'throttle' | 'transient' | 'fatal';
 
-const THROTTLE_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'SlowDown', 'RequestLimitExceeded']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTCONN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/**
+ * Socket failures smithy's classifier does not list but that are worth another try here: a
+ * connection dropped mid-call (undici's and node's names for it).
+ */
+const EXTRA_NETWORK_CODES = new Set(['ENOTCONN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 interface ErrorLike { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } }
+type SdkError = Parameters<typeof isThrottlingError>[0];
 
-/** Sorts an upstream failure: throttled, worth retrying, or final. */
+/**
+ * Sorts an upstream failure: throttled, worth retrying, or final. smithy's classifiers (the ones
+ * the SDK's own retry strategy uses) decide, with these deliberate differences:
+ * - ENOTFOUND is final here (smithy retries it): for IAM Identity Center a host that does not
+ *   exist means a wrong sso_region, which retrying cannot fix (mapLoginError says so).
+ * - the agent's own errors are final: they were already classified once, when they were made.
+ * - EXTRA_NETWORK_CODES and InternalServerException by name (an emulator or proxy that drops the
+ *   status) are transient.
+ * - smithy's trait and cause-chain checks ($retryable, a transient cause) are kept.
+ */
 export function classifyError(err: unknown): RetryClass {
-  if (typeof err !== 'object' || err === null) return 'fatal';
-  const e = err as ErrorLike;
-  const status = e.$metadata?.httpStatusCode;
-  if (status === 429 || (typeof e.name === 'string' && THROTTLE_NAMES.has(e.name))) return 'throttle';
-  if (typeof status === 'number' && status >= 500) return 'transient';
-  if (typeof e.name === 'string' && (e.name === 'InternalServerException' || TIMEOUT_NAMES.has(e.name))) return 'transient';
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'transient';
+  if (typeof err !== 'object' || err === null || isAgentError(err)) return 'fatal';
+  const e = err as ErrorLike & Error;
+  if (e.code === 'ENOTFOUND') return 'fatal';
+  if (isThrottlingError(e as SdkError)) return 'throttle';
+  if (isTransientError(e as SdkError) || isServerError(e as SdkError)) return 'transient';
+  if (e.name === 'InternalServerException' || (typeof e.code === 'string' && EXTRA_NETWORK_CODES.has(e.code))) return 'transient';
   return 'fatal';
 }
 

@@ -1,19 +1,31 @@
 import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../sso/clock.js';
-import { roleKey } from '../sso/profile-name.js';
+import type { Clock, TimerHandle } from './clock.js';
 import type { RoleCredentials } from './types.js';
 import { SingleFlight } from './single-flight.js';
-import { RECENT_USE_MS, backgroundRefreshAt, isUsable, usableUntil } from './credential-expiry.js';
+import { inUse, renewAt, servableUntil } from './credential-expiry.js';
+
+/**
+ * A cold role that failed is tried again at most this often (sooner if the backoff says so):
+ * callers in between fail fast with the same error, and a recovery is seen within 2 s.
+ */
+export const COLD_RETRY_MAX_MS = 2_000;
 
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 
 interface Entry {
   creds: RoleCredentials;
   fetchedAt: number;
-  usableUntil: number;
-  /** Last time a caller asked for this role; background refreshes do not count as use. */
+  /** Last time a caller asked for this role; background renewals do not count as use. */
   lastUsed: number;
+}
+
+/** Per role, beside the cached entry: the renewal timer and, after a failure, when to try again. */
+interface Renewal {
+  timer?: TimerHandle;
+  attempt: number;
+  /** A cold fetch failed: callers get this error, without an upstream call, until `retryAt`. */
+  failure?: { error: unknown; retryAt: number };
 }
 
 export interface CredentialCacheOptions {
@@ -21,56 +33,72 @@ export interface CredentialCacheOptions {
   logger: Logger;
   /** The upstream call (GetRoleCredentials); errors propagate to the caller that waited on it. */
   fetch: (key: CredentialKey) => Promise<RoleCredentials>;
+  /**
+   * The pause before retrying after failed attempt number `attempt` (1-based), or undefined when
+   * the error is final (no login, role not assigned): the cache knows nothing of AWS errors.
+   */
+  retryDelay: (attempt: number, error: unknown, lifetimeMs: number) => number | undefined;
+}
+
+function keyOf(k: CredentialKey): string {
+  return `${k.session}/${k.accountId}/${k.roleName}`;
 }
 
 /**
- * Role credentials in memory, keyed session/account/role. Expiry is decided with the injected
- * clock (node-cache's own TTLs run on the wall clock, so they are off: stdTTL 0, no check timer).
+ * Role credentials in memory, keyed session/account/role. node-cache's per-entry TTL ends an entry
+ * at its servable limit (11 minutes, or proportionally less, before expiry); until then it is
+ * served whether or not AWS answers. A role in use is renewed in the background at half its
+ * lifetime and, while AWS fails, retried once per backoff step (never once per client request).
  */
 export class CredentialCache {
-  private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 0, useClones: false });
+  // checkperiod: expired entries are also swept every minute, not only when looked up.
+  private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 60, useClones: false });
   private readonly flights = new SingleFlight<RoleCredentials>();
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly renewals = new Map<string, Renewal>();
   /** Bumped by dropSession, so a fetch that was in flight during a logout is not cached after it. */
   private readonly generations = new Map<string, number>();
-  private upstreamCalls = 0;
 
-  constructor(private readonly opts: CredentialCacheOptions) {}
+  constructor(private readonly opts: CredentialCacheOptions) {
+    // Past its limit the entry goes; its backoff state stays, so a cold retry during an outage keeps the pace.
+    this.cache.on('expired', (k: string) => {
+      const r = this.renewals.get(k);
+      if (r) { this.opts.clock.clearTimeout(r.timer); r.timer = undefined; }
+    });
+  }
 
-  /** Serves from memory while the entry has more than the refresh window left; else one fetch for all waiters. */
+  /** Served from memory while servable; a cold role makes one fetch for all its waiters. */
   async get(key: CredentialKey): Promise<RoleCredentials> {
-    const k = roleKey(key);
+    const k = keyOf(key);
     const now = this.opts.clock.now();
     const entry = this.cache.get<Entry>(k);
-    if (entry && isUsable(entry, now)) {
+    if (entry) {
       entry.lastUsed = now;
+      // A role that turned hot after its renewal point: renew now, unless a renewal or retry is under way.
+      const r = this.renewals.get(k);
+      if (now >= renewAt(entry.fetchedAt, entry.creds.expiration) && !r?.timer && !this.flights.has(k)) this.renew(key, entry);
       return entry.creds;
     }
-    if (entry) this.delete(k);
+    const failure = this.renewals.get(k)?.failure;
+    if (failure && now < failure.retryAt) throw failure.error;
     return this.fetchInto(key, now);
   }
 
-  /** Forgets every credential of a session (logout, token loss). */
+  /** Forgets every credential of a session (logout). */
   dropSession(session: string): number {
     this.generations.set(session, this.generation(session) + 1);
     const prefix = `${session}/`;
-    const keys = this.cache.keys().filter((k) => k.startsWith(prefix));
-    for (const k of keys) this.delete(k);
+    const keys = [...new Set([...this.cache.keys(), ...this.renewals.keys()])].filter((k) => k.startsWith(prefix));
+    for (const k of keys) { this.cache.del(k); this.stopRenewal(k); }
     return keys.length;
   }
 
+  /** Servable entries (expired ones are dropped on the way). */
   size(): number {
-    return this.cache.keys().length;
-  }
-
-  /** Upstream fetches started so far (for status and benchmarks). */
-  fetches(): number {
-    return this.upstreamCalls;
+    return this.cache.keys().filter((k) => this.cache.has(k)).length;
   }
 
   close(): void {
-    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
-    this.timers.clear();
+    for (const k of [...this.renewals.keys()]) this.stopRenewal(k);
     this.cache.flushAll();
     this.cache.close();
   }
@@ -79,49 +107,88 @@ export class CredentialCache {
     return this.generations.get(session) ?? 0;
   }
 
+  private renewal(k: string): Renewal {
+    let r = this.renewals.get(k);
+    if (!r) { r = { attempt: 0 }; this.renewals.set(k, r); }
+    return r;
+  }
+
+  private stopRenewal(k: string): void {
+    const r = this.renewals.get(k);
+    if (!r) return;
+    this.opts.clock.clearTimeout(r.timer);
+    this.renewals.delete(k);
+  }
+
   private fetchInto(key: CredentialKey, lastUsed: number): Promise<RoleCredentials> {
-    const k = roleKey(key);
+    const k = keyOf(key);
     return this.flights.run(k, async () => {
       const gen = this.generation(key.session);
-      this.upstreamCalls++;
-      const creds = await this.opts.fetch(key);
+      let creds: RoleCredentials;
+      try {
+        creds = await this.opts.fetch(key);
+      } catch (err) {
+        if (gen === this.generation(key.session) && !this.cache.has(k)) this.noteColdFailure(k, err);
+        throw err;
+      }
       if (gen !== this.generation(key.session)) return creds;
-      const fetchedAt = this.opts.clock.now();
-      const entry: Entry = { creds, fetchedAt, lastUsed, usableUntil: usableUntil(fetchedAt, creds.expiration) };
-      this.cache.set(k, entry);
-      this.schedule(key, entry);
+      this.store(key, { creds, fetchedAt: this.opts.clock.now(), lastUsed });
       return creds;
     });
   }
 
-  private schedule(key: CredentialKey, entry: Entry): void {
-    const k = roleKey(key);
+  private store(key: CredentialKey, entry: Entry): void {
+    const k = keyOf(key);
     const { clock } = this.opts;
-    clock.clearTimeout(this.timers.get(k));
-    const at = backgroundRefreshAt(entry.fetchedAt, entry.usableUntil);
-    this.timers.set(k, clock.setTimeout(() => {
-      this.timers.delete(k);
+    const ttlMs = servableUntil(entry.fetchedAt, entry.creds.expiration) - entry.fetchedAt;
+    if (ttlMs <= 0) return; // already too close to expiry to hand out again
+    this.cache.set(k, entry, ttlMs / 1000);
+    const r = this.renewal(k);
+    r.attempt = 0;
+    r.failure = undefined;
+    clock.clearTimeout(r.timer);
+    r.timer = clock.setTimeout(() => {
+      r.timer = undefined;
       const current = this.cache.get<Entry>(k);
       if (current !== entry) return;
-      const now = clock.now();
-      if (now - entry.lastUsed <= RECENT_USE_MS) {
-        this.fetchInto(key, entry.lastUsed).catch((err: unknown) => {
-          this.opts.logger.warn({ session: key.session, accountId: key.accountId, roleName: key.roleName, err: errCode(err) }, 'background credential refresh failed');
-        });
-      } else {
-        // Idle role: let it go at the end of its servable life instead of refreshing it forever.
-        this.timers.set(k, clock.setTimeout(() => {
-          this.timers.delete(k);
-          if (this.cache.get<Entry>(k) === entry) this.cache.del(k);
-        }, Math.max(0, entry.usableUntil - now), 'credential-evict'));
-      }
-    }, Math.max(0, at - clock.now()), 'credential-refresh'));
+      const lifetime = entry.creds.expiration - entry.fetchedAt;
+      // Idle role: it leaves at its TTL instead of being renewed forever.
+      if (inUse(entry.lastUsed, lifetime, clock.now())) this.renew(key, entry);
+    }, Math.max(0, renewAt(entry.fetchedAt, entry.creds.expiration) - clock.now()), 'credential-renew');
   }
 
-  private delete(k: string): void {
-    this.cache.del(k);
-    this.opts.clock.clearTimeout(this.timers.get(k));
-    this.timers.delete(k);
+  /** One background attempt; on failure the next one waits a backoff step while the entry stays served. */
+  private renew(key: CredentialKey, entry: Entry): void {
+    const k = keyOf(key);
+    this.fetchInto(key, entry.lastUsed).catch((err: unknown) => {
+      const r = this.renewal(k);
+      r.attempt++;
+      const lifetime = entry.creds.expiration - entry.fetchedAt;
+      const delay = this.opts.retryDelay(r.attempt, err, lifetime);
+      const { clock } = this.opts;
+      // The retry timer is set even when it falls after the entry's limit: until then it is what
+      // keeps callers from starting a renewal each (the entry, once past its TTL, is not renewed).
+      const retry = delay !== undefined && this.cache.get<Entry>(k) === entry;
+      this.opts.logger.warn({
+        session: key.session, accountId: key.accountId, roleName: key.roleName, err: errCode(err), attempt: r.attempt,
+        ...(retry ? { retryInMs: Math.round(delay) } : {}),
+      }, retry ? 'background credential renewal failed; serving the cached credential and retrying' : 'background credential renewal failed; giving up');
+      if (!retry) return;
+      clock.clearTimeout(r.timer);
+      r.timer = clock.setTimeout(() => {
+        r.timer = undefined;
+        if (this.cache.get<Entry>(k) === entry) this.renew(key, entry);
+      }, delay, 'credential-retry');
+    });
+  }
+
+  /** A cold role that failed: the next callers fail fast with the same error until a backoff step passed. */
+  private noteColdFailure(k: string, err: unknown): void {
+    const r = this.renewal(k);
+    r.attempt++;
+    const delay = this.opts.retryDelay(r.attempt, err, 0);
+    if (delay === undefined) { this.renewals.delete(k); return; }
+    r.failure = { error: err, retryAt: this.opts.clock.now() + Math.min(delay, COLD_RETRY_MAX_MS) };
   }
 }
 

@@ -1,40 +1,44 @@
 /**
- * When cached role credentials stop being handed out, and when a hot role is refreshed ahead of
- * that. Pure functions of (fetch time, expiration, now).
+ * When cached role credentials are renewed and until when they may be served. Pure functions of
+ * (fetch time, expiration).
  */
 
-/** botocore's advisory refresh window: it refreshes credentials with less than 15 min left, so
- * handing out less would make every Python client call straight back. */
-export const REFRESH_WINDOW_MS = 15 * 60_000;
+/**
+ * The least time a served credential has left: 11 minutes. botocore refreshes credentials with
+ * less than 10 minutes left as mandatory (an error if that refresh fails), so anything under 10
+ * would break Python clients during an outage; the extra minute absorbs clock skew and the time the
+ * client holds the answer. The JS SDK (5 minutes) is less demanding.
+ */
+export const SERVE_MARGIN_MS = 11 * 60_000;
 
-/** The JS SDK's window (it refreshes 5 min before expiry): the least any SDK tolerates. */
-export const MIN_WINDOW_MS = 5 * 60_000;
+/** The same margin as a share of a credential's lifetime: 11 of 60 minutes for the usual 1 h role. */
+export const SERVE_MARGIN_SHARE = 11 / 60;
 
-/** A hot role is refreshed this long before it would leave the cache, so its callers never wait. */
-export const BACKGROUND_LEAD_MS = 5 * 60_000;
-
-/** "Recently used": a role requested within this span is refreshed in the background. */
+/** A role requested within this span (or its half lifetime, if shorter) counts as in use. */
 export const RECENT_USE_MS = 15 * 60_000;
 
 /**
- * The last moment an entry may be served. Normally 15 min before expiry. A role whose whole
- * lifetime (as fetched) is not longer than that window could then never be served at all, so it is
- * served while it has more than the JS SDK's 5 min; and one shorter still (only seen with test
- * emulators) while it has more than half its lifetime, so the cache still absorbs bursts.
+ * The margin kept before expiry: 11 minutes, scaled down for lifetimes under an hour (a 120 s test
+ * credential is served until 22 s before it expires), so short roles are still served at all.
  */
-export function usableUntil(fetchedAt: number, expiration: number): number {
-  const lifetime = expiration - fetchedAt;
-  if (lifetime > REFRESH_WINDOW_MS) return expiration - REFRESH_WINDOW_MS;
-  if (lifetime > MIN_WINDOW_MS) return expiration - MIN_WINDOW_MS;
-  return fetchedAt + Math.max(0, lifetime) / 2;
+export function serveMargin(lifetimeMs: number): number {
+  return Math.min(SERVE_MARGIN_MS, Math.max(0, lifetimeMs) * SERVE_MARGIN_SHARE);
 }
 
-export function isUsable(entry: { usableUntil: number }, now: number): boolean {
-  return now < entry.usableUntil;
+/** The last moment a credential fetched at `fetchedAt` may be handed out, AWS up or down. */
+export function servableUntil(fetchedAt: number, expiration: number): number {
+  return expiration - serveMargin(expiration - fetchedAt);
 }
 
-/** When to refresh a recently used role: a little before it stops being served. */
-export function backgroundRefreshAt(fetchedAt: number, until: number): number {
-  const servable = until - fetchedAt;
-  return until - Math.min(BACKGROUND_LEAD_MS, servable / 4);
+/**
+ * When a role in use is renewed in the background: at half its lifetime, so an outage of up to
+ * about a third of the lifetime passes without a client noticing.
+ */
+export function renewAt(fetchedAt: number, expiration: number): number {
+  return fetchedAt + Math.max(0, expiration - fetchedAt) / 2;
+}
+
+/** True when a role last requested at `lastUsed` is still in use at `now`. */
+export function inUse(lastUsed: number, lifetimeMs: number, now: number): boolean {
+  return now - lastUsed <= Math.min(RECENT_USE_MS, lifetimeMs / 2);
 }

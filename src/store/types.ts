@@ -16,19 +16,31 @@ export interface SessionConfig {
   source: 'aws-config' | 'agent-settings';
 }
 
-export type SessionState =
-  | 'logged-out'    // never logged in since the agent started
-  | 'login-pending' // a login is waiting for the person at the browser
-  | 'active'        // holds a token with more than 15 min left, or a refresh token
-  | 'expiring'      // no refresh token and less than 15 min left
-  | 'expired'       // the token ran out and cannot be refreshed
-  | 'login-needed'; // refresh was rejected, or logout: a person must log in again
+/**
+ * What a session can do now, as `status` and /health show it.
+ * - not-logged-in: no login since the agent started (nothing has gone wrong).
+ * - login-pending: a login waits for the person at the browser.
+ * - active: holds a token that serves; with a refresh token it is renewed in the background.
+ * - refreshing: the access token ran out or is being renewed, but the refresh token is good: the
+ *   next request recovers without a person. Not a reason to log in.
+ * - expiring: no refresh token and less than 15 min left.
+ * - login-needed: a person must log in; `loginNeeded` says why.
+ */
+export type SessionState = 'not-logged-in' | 'login-pending' | 'active' | 'refreshing' | 'expiring' | 'login-needed';
+
+/**
+ * Why a login is needed: the token ran out with no refresh token (expired), IAM Identity Center
+ * refused the refresh (refresh-rejected) or the token (token-rejected), or a logout.
+ */
+export type LoginNeededReason = 'expired' | 'refresh-rejected' | 'token-rejected' | 'logged-out';
 
 export interface SessionStatus {
   name: string;
   startUrl: string;
   region: string;
   state: SessionState;
+  /** Set with state login-needed. */
+  loginNeeded?: LoginNeededReason;
   /** ISO-8601 UTC. */
   tokenExpiresAt?: string;
   refreshable: boolean;
@@ -128,6 +140,12 @@ export interface SyncSummary {
   durationMs: number;
 }
 
+/**
+ * How the portal's Logout went: `signed-out`, `failed` (the local state is dropped anyway and the
+ * server-side sign-in stays valid until it expires), or `not-needed` (no live token was held).
+ */
+export interface LogoutResult { session: string; portal: 'signed-out' | 'failed' | 'not-needed' }
+
 /** The OAuth redirect's query, as the browser brings it to /oauth/callback. */
 export interface OAuthCallbackQuery {
   state?: string;
@@ -150,11 +168,15 @@ export interface AgentCore {
   /** Set when the session `req` names is active and `req.force` is not: `login` then does nothing. */
   alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined;
   startLogin(req: LoginRequest): Promise<LoginPrompt>;
-  /** Resolves when the session holds a token and has synced; rejects with the login's failure. */
-  waitLogin(session: string): Promise<SyncSummary>;
+  /**
+   * Resolves when the session holds a token and has synced; rejects with the login's failure.
+   * When every waiter's `signal` aborts (the `login` command was interrupted), the login is cancelled.
+   */
+  waitLogin(session: string, signal?: AbortSignal): Promise<SyncSummary>;
   /** Finishes a PKCE login from the redirect; throws OAuthStateError for an unknown state. */
   completeOAuthCallback(query: OAuthCallbackQuery): Promise<{ session: string }>;
-  logout(session: string): Promise<void>;
+  /** Drops the session's token and credentials even when the portal's Logout call fails. */
+  logout(session: string): Promise<LogoutResult>;
   sync(session?: string): Promise<SyncSummary[]>;
   /** Re-reads the sessions from the AWS config and the agent settings (SIGHUP). */
   reload(): Promise<void>;

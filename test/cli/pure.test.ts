@@ -83,9 +83,12 @@ t.test('formatStatus and formatProfiles', async (t) => {
     agent: { version: '0.1.0', pid: 7, port: 8732, socket: '/run/user/1000/sso-agent/agent.sock', startedAt: '2026-11-23T08:00:00.000Z' },
     sessions: [
       { name: 'work', startUrl: 'https://d-1.awsapps.com/start', region: 'us-east-1', state: 'active', tokenExpiresAt: new Date(now + 3_600_000).toISOString(), refreshable: true, lastSync: new Date(now - 120_000).toISOString(), accounts: 2, roles: 5, staleAccounts: 1 },
-      { name: 'play', startUrl: 'https://d-2.awsapps.com/start', region: 'eu-west-1', state: 'login-needed', refreshable: false, accounts: 0, roles: 0, staleAccounts: 0 },
+      { name: 'play', startUrl: 'https://d-2.awsapps.com/start', region: 'eu-west-1', state: 'login-needed', loginNeeded: 'refresh-rejected', refreshable: false, accounts: 0, roles: 0, staleAccounts: 0 },
+      { name: 'nap', startUrl: 'https://d-3.awsapps.com/start', region: 'eu-west-1', state: 'refreshing', tokenExpiresAt: new Date(now - 60_000).toISOString(), refreshable: true, accounts: 1, roles: 1, staleAccounts: 0 },
     ],
   }, now);
+  t.match(text, /^play\s+login-needed \(refresh-rejected\)\s/m, 'the reason a login is needed');
+  t.notMatch(text, /nap: run/, 'no login hint for a session the agent is refreshing');
   t.match(text, /pid 7, listening on 127\.0\.0\.1:8732/);
   t.match(text, /^SESSION\s+STATE\s+TOKEN EXPIRES\s+LAST SYNC\s+ACCOUNTS\s+ROLES\s+START URL$/m);
   t.match(text, /^work\s+active\s+in 1h00m \(refreshable\)\s+2m ago\s+2\s+5 \(1 stale\)\s+https:\/\/d-1/m);

@@ -114,6 +114,32 @@ t.test('POST /v1/login/wait long-polls until the login finishes', async (t) => {
   t.equal(bad.statusCode, 400);
 });
 
+t.test('POST /v1/login/wait: a wait whose connection closes (Ctrl-C on `login`) aborts its signal; a finished one does not', async (t) => {
+  const { app, core } = setup();
+  const { request } = await import('node:http');
+  const { waitUntil } = await import('../support/wait-until.js');
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: ADMIN_ROUTES.loginWait, headers: { 'content-type': 'application/json' } });
+  req.on('error', () => {});
+  req.end(JSON.stringify({ session: 'work' }));
+  await waitUntil(() => core.waitSignals.length === 1, 'the wait reached the core');
+  t.equal(core.waitSignals[0]?.aborted, false);
+  req.destroy();
+  await waitUntil(() => core.waitSignals[0]?.aborted === true, 'the signal aborted when the connection closed');
+  core.approve('play');
+  const done = await app.inject({ method: 'POST', url: ADMIN_ROUTES.loginWait, payload: { session: 'play' } });
+  t.equal(done.statusCode, 200);
+  t.equal(core.waitSignals[1]?.aborted, false, 'an answered wait is not an abandoned one');
+});
+
+t.test('POST /v1/logout reports a failed portal Logout', async (t) => {
+  const { app, core } = setup();
+  core.logoutFails = true;
+  const res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.logout, payload: { session: 'work' } });
+  t.same(res.json(), { loggedOut: ['work'], portalFailed: ['work'] });
+});
+
 t.test('POST /v1/logout: one session, the only one, or all', async (t) => {
   const { app, core } = setup();
   let res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.logout, payload: { session: 'work' } });

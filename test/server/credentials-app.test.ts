@@ -218,9 +218,10 @@ t.test('GET /health: the overall status only; per-session detail stays on the ad
   t.equal(body.status, 'degraded', 'a session needs login');
   t.same(Object.keys(body).sort(), ['status', 'uptimeSeconds']);
   t.notMatch(res.body, /work|play|awsapps|prod|111111111111|sessions|roles|accounts/, 'no session names, URLs, accounts or counts');
-  core.sessions[1]!.state = 'active';
+  core.sessions[1]!.state = 'refreshing';
+  delete core.sessions[1]!.loginNeeded;
   const ok = await app.inject({ method: 'GET', url: '/health', headers: { host: `localhost:${PORT}` } });
-  t.equal(ok.json().status, 'ok');
+  t.equal(ok.json().status, 'ok', 'a session whose access token is being refreshed is healthy');
 });
 
 t.test('GET /oauth/callback', async (t) => {

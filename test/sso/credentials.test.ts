@@ -2,8 +2,8 @@ import t from 'tap';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { ManualClock } from '../../src/sso/clock.js';
-import { REFRESH_WINDOW_MS } from '../../src/store/credential-expiry.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { SERVE_MARGIN_MS } from '../../src/store/credential-expiry.js';
 
 const MIN = 60_000;
 
@@ -45,8 +45,8 @@ t.test('credentials work with a real STS client, and every profile form resolves
   await t.rejects(h.core.getCredentials('no-such-profile'), { code: 'ProfileNotFound', message: /sso-agent ls/ });
 });
 
-t.test('no credential is served with less than the refresh window left', async (t) => {
-  const clock = new ManualClock();
+t.test('no credential is served with less than 11 minutes left', async (t) => {
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now(), credentialsTtl: 3600, tokenTtl: 8 * 3600 }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });
@@ -62,7 +62,7 @@ t.test('no credential is served with less than the refresh window left', async (
     }
     await clock.advance(MIN);
   }
-  t.ok(minLeft > REFRESH_WINDOW_MS, `least time left on a served credential: ${(minLeft / MIN).toFixed(1)} min`);
+  t.ok(minLeft >= SERVE_MARGIN_MS, `least time left on a served credential: ${(minLeft / MIN).toFixed(1)} min`);
 });
 
 t.test('a role the portal no longer assigns gives RoleNotAssigned', async (t) => {
@@ -74,16 +74,68 @@ t.test('a role the portal no longer assigns gives RoleNotAssigned', async (t) =>
   await t.rejects(h.core.getCredentials(role.profile), { code: 'RoleNotAssigned', message: /sso-agent sync --session work/ });
 });
 
-t.test('upstream trouble on GetRoleCredentials is reported as such', async (t) => {
-  const h = await harness();
+t.test('upstream trouble on GetRoleCredentials is reported as such, and paced per role', async (t) => {
+  const clock = manualClock(t);
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
-  await deviceLogin(h);
+  await deviceLogin(h, { clock });
   const role = h.core.listProfiles()[0]!;
   await h.control('faults', { failNext: { GetRoleCredentials: { count: 1, status: 429 } } });
   await t.rejects(h.core.getCredentials(role.profile), { code: 'Throttled' });
-  await h.control('faults', { failNext: { GetRoleCredentials: { count: 1, status: 500 } } });
-  await t.rejects(h.core.getCredentials(role.profile), { code: 'UpstreamError' });
-  t.ok(await h.core.getCredentials(role.profile), 'a failure is not cached');
+  await clock.advance(MIN);
+  await h.control('faults', { failNext: { GetRoleCredentials: { count: 5, status: 500 } } });
+  await t.rejects(h.core.getCredentials(role.profile), { code: 'UpstreamError', message: /GetRoleCredentials|getting credentials.*HTTP 500/ });
+  const calls = (await h.stats()).GetRoleCredentials;
+  await t.rejects(h.core.getCredentials(role.profile), { code: 'UpstreamError' }, 'a cold role fails fast during an outage');
+  t.equal((await h.stats()).GetRoleCredentials, calls, 'within one backoff step, no second upstream call');
+  await h.control('faults', { failNext: { GetRoleCredentials: { count: 0, status: 500 } } });
+  await clock.advance(MIN);
+  t.ok(await h.core.getCredentials(role.profile), 'a failure is not cached past its backoff step');
+});
+
+t.test('the portal rejecting the token on GetRoleCredentials: refresh, retry, then login-needed', async (t) => {
+  const clock = manualClock(t);
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  await deviceLogin(h, { clock });
+  const [a, b] = h.core.listProfiles();
+  await h.control('expire', { what: 'accessTokens' });
+  const before = await h.stats();
+  t.match((await h.core.getCredentials(a!.profile)).accessKeyId, /^ASIA/, 'served after one refresh');
+  const mid = await h.stats();
+  t.equal(mid.CreateToken! - before.CreateToken!, 1, 'one refresh');
+  t.equal(mid.GetRoleCredentials! - (before.GetRoleCredentials ?? 0), 2, 'the rejected call and its retry');
+  t.equal(h.core.listSessions()[0]!.state, 'active');
+  // Now the refresh token dies too: the retry cannot help, a person must log in.
+  await h.control('expire', { what: 'accessTokens' });
+  await h.control('expire', { what: 'refreshTokens' });
+  await t.rejects(h.core.getCredentials(b!.profile), { code: 'LoginRequired', message: /sso-agent login --session work/ });
+  const s = h.core.listSessions()[0]!;
+  t.equal(s.state, 'login-needed');
+  t.equal(s.loginNeeded, 'refresh-rejected');
+  t.equal((await h.core.getCredentials(a!.profile)).accessKeyId.length > 0, true, 'a credential already cached is still served');
+});
+
+t.test('a background credential renewal that fails keeps serving the cached credential, then moves to fresh keys', async (t) => {
+  const clock = manualClock(t);
+  const h = await harness({ emulator: { now: () => clock.now(), credentialsTtl: 3600, tokenTtl: 8 * 3600 }, core: { clock } });
+  t.teardown(() => h.close());
+  await deviceLogin(h, { clock });
+  const role = h.core.listProfiles()[0]!;
+  const first = await h.core.getCredentials(role.profile);
+  await clock.advance(20 * MIN);
+  await h.core.getCredentials(role.profile); // in use
+  await h.control('faults', { failRate: 1 });
+  await clock.fireNext('credential-renew');
+  await clock.waitFor('credential-retry');
+  t.ok(h.logs.some((l) => l.includes('background credential renewal failed')), 'the failure is logged');
+  t.equal((await h.core.getCredentials(role.profile)).accessKeyId, first.accessKeyId, 'the cached credential is still served');
+  await clock.fireNext('credential-retry');
+  await clock.waitFor('credential-retry');
+  await h.control('faults', { failRate: 0 });
+  await clock.fireNext('credential-retry');
+  await waitUntil(async () => (await h.core.getCredentials(role.profile)).accessKeyId !== first.accessKeyId, 'fresh keys are served');
+  t.equal(h.core.listSessions()[0]!.state, 'active');
 });
 
 t.test('logout calls the portal, then drops token, refresh token and every cached credential', async (t) => {
@@ -109,7 +161,7 @@ t.test('logout calls the portal, then drops token, refresh token and every cache
 });
 
 t.test('no issued secret appears in any log line', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now(), autoApprove: true }, core: { clock } });
   t.teardown(() => h.close());
   const prompt = await h.core.startLogin({ session: 'work', flow: 'pkce' });

@@ -24,7 +24,7 @@ t.test('alreadyLoggedIn: only an active session, no pending login, same scopes, 
   t.equal(alreadyLoggedIn({ flow: 'device', force: true }, base), undefined);
   t.equal(alreadyLoggedIn({ flow: 'device', scopes: ['openid'] }, base), undefined);
   t.equal(alreadyLoggedIn({ flow: 'device' }, { ...base, pending: true }), undefined, 'a pending login is joined instead');
-  for (const state of ['expiring', 'expired', 'login-needed', 'logged-out', 'login-pending'] as const) {
+  for (const state of ['expiring', 'refreshing', 'login-needed', 'not-logged-in', 'login-pending'] as const) {
     t.equal(alreadyLoggedIn({ flow: 'device' }, { ...base, state }), undefined, state);
   }
 });

@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { harness, deviceLogin } from '../support/sso-harness.js';
-import { ManualClock } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
 
 t.test('PKCE login end to end: browser follows the redirect to the loopback callback', async (t) => {
   let redirect = '';
@@ -63,7 +63,7 @@ t.test('PKCE: a refused sign-in fails the login plainly', async (t) => {
   const waiting = h.core.waitLogin('work');
   await t.rejects(h.core.completeOAuthCallback({ state, error: 'access_denied', error_description: 'User denied' }), { code: 'LoginFailed', message: /refused.*access_denied.*sso-agent login --session work/ });
   await t.rejects(waiting, { code: 'LoginFailed' });
-  t.equal(h.core.listSessions()[0]?.state, 'logged-out');
+  t.equal(h.core.listSessions()[0]?.state, 'not-logged-in');
 });
 
 t.test('PKCE: the redirect query redeemed through completeOAuthCallback; registration reused', async (t) => {
@@ -97,7 +97,7 @@ t.test('device login approved through the control route', async (t) => {
 });
 
 t.test('device login: SlowDown adds 5 s to the polling interval', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   // The emulator's clock lags the agent's by `lag`: from its side a poll can come too early.
   let lag = 0;
   const h = await harness({ emulator: { deviceInterval: 1, now: () => clock.now() - lag }, core: { clock } });
@@ -124,11 +124,11 @@ t.test('device login denied in the browser: LoginFailed with a plain message', a
   await h.control('deny', { userCode: prompt.userCode });
   await t.rejects(waiting, { code: 'LoginFailed', message: /denied.*sso-agent login --session work/ });
   await t.rejects(h.core.waitLogin('work'), { code: 'LoginFailed' }, 'the failure is remembered for a late waiter');
-  t.equal(h.core.listSessions()[0]?.state, 'logged-out');
+  t.equal(h.core.listSessions()[0]?.state, 'not-logged-in');
 });
 
 t.test('device login that expires before approval stops polling', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { deviceInterval: 1, deviceExpiresIn: 3, now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await h.core.startLogin({ session: 'work', flow: 'device' });
@@ -139,7 +139,7 @@ t.test('device login that expires before approval stops polling', async (t) => {
   t.same(clock.pending().filter((p) => p.label === 'device-poll'), [], 'no more polls');
 });
 
-t.test('two simultaneous logins join one', async (t) => {
+t.test('two simultaneous logins of one flow join; a login of the other flow replaces it', async (t) => {
   const h = await harness();
   t.teardown(() => h.close());
   const [a, b] = await Promise.all([
@@ -148,14 +148,50 @@ t.test('two simultaneous logins join one', async (t) => {
   ]);
   t.equal(a.userCode, b.userCode);
   t.same([a.joined, b.joined].sort(), [false, true]);
+  t.equal((await h.stats()).StartDeviceAuthorization, 1);
+  const oldWait = h.core.waitLogin('work');
+  oldWait.catch(() => {});
   const c = await h.core.startLogin({ session: 'work', flow: 'pkce' });
-  t.equal(c.joined, true, 'a later request joins too, whatever flow it asked for');
-  t.equal(c.url, a.url);
-  const stats = await h.stats();
-  t.equal(stats.StartDeviceAuthorization, 1);
-  await h.control('approve', { userCode: a.userCode });
+  t.equal(c.joined, false, 'a browser login does not silently join the device-code login');
+  t.equal(c.flow, 'pkce');
+  t.notSame(c.url, a.url);
+  await t.rejects(oldWait, { code: 'LoginFailed', message: /replaced by a new browser login/ });
+  const d = await h.core.startLogin({ session: 'work', flow: 'device' });
+  t.equal(d.joined, false, 'and back: a new device code, not the old browser URL');
+  t.not(d.userCode, a.userCode);
+  await h.control('approve', { userCode: d.userCode });
   const [x, y] = await Promise.all([h.core.waitLogin('work'), h.core.waitLogin('work')]);
   t.same(x, y);
+  t.equal(h.core.listSessions()[0]?.state, 'active');
+});
+
+t.test('a login whose every waiter went away (Ctrl-C on `login`) is cancelled', async (t) => {
+  const clock = manualClock(t);
+  const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
+  t.teardown(() => h.close());
+  const prompt = await h.core.startLogin({ session: 'work', flow: 'device' });
+  const first = new AbortController();
+  const second = new AbortController();
+  const w1 = h.core.waitLogin('work', first.signal);
+  const w2 = h.core.waitLogin('work', second.signal);
+  w1.catch(() => {});
+  w2.catch(() => {});
+  first.abort();
+  t.equal(h.core.listSessions()[0]?.state, 'login-pending', 'one waiter left: the login goes on');
+  second.abort();
+  await t.rejects(w1, { code: 'LoginFailed', message: /cancelled/ });
+  await t.rejects(w2, { code: 'LoginFailed' });
+  t.equal(h.core.listSessions()[0]?.state, 'not-logged-in', 'nothing pending any more');
+  await h.control('approve', { userCode: prompt.userCode });
+  await clock.advance(5_000);
+  t.equal(h.core.listSessions()[0]?.state, 'not-logged-in', 'a late approval of the cancelled code logs nothing in');
+  t.same(clock.pending().filter((p) => p.label === 'device-poll'), [], 'no more polling');
+  const next = await h.core.startLogin({ session: 'work', flow: 'pkce' });
+  t.equal(next.flow, 'pkce', 'the next login uses the flow it asks for');
+  t.equal(next.joined, false);
+  const gone = new AbortController();
+  gone.abort();
+  await t.rejects(h.core.waitLogin('work', gone.signal), { code: 'LoginFailed' }, 'a wait already abandoned cancels at once');
 });
 
 t.test('a wrong start URL or region says so', async (t) => {
@@ -169,7 +205,7 @@ t.test('a wrong start URL or region says so', async (t) => {
   t.notMatch((err as Error).message, /\n/, 'one line');
   // (A wrong region can only show against AWS itself, where it picks another host; the mapping is
   // unit-tested in sso-pure.test.ts. The emulator answers every region on one URL.)
-  t.equal(h.core.listSessions().find((s) => s.name === 'wrong-url')?.state, 'logged-out', 'no login left pending');
+  t.equal(h.core.listSessions().find((s) => s.name === 'wrong-url')?.state, 'not-logged-in', 'no login left pending');
 });
 
 t.test('a session from the AWS config that the flags would refuse: login names the file and the section, nothing reaches AWS', async (t) => {
@@ -209,7 +245,7 @@ t.test('login with a plain device flow helper (sanity for other tests)', async (
 });
 
 t.test('the OIDC client is re-registered when the service forgets it, or when it nears expiry', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   const login = () => deviceLogin(h, { clock });

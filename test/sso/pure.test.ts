@@ -3,14 +3,16 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from '../../src/sso/pkce.js';
-import { cryptoRandom, ManualClock } from '../../src/sso/clock.js';
-import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/session-state.js';
-import { catalogDiff, describeDiff } from '../../src/sso/catalog-diff.js';
+import { cryptoRandom } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/tokens/session-state.js';
+import { catalogDiff, describeDiff } from '../../src/sso/sync/catalog-diff.js';
 import {
   loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion, parseScopes, parseSessionName, parseStartUrl, saveSettingsSessions, sessionNameFor,
 } from '../../src/sso/session-config.js';
 import { invalidConfig, mapLoginError, mapPortalError } from '../../src/sso/aws-errors.js';
-import { AdaptivePacer } from '../../src/sso/pacer.js';
+import { AdaptivePacer } from '../../src/sso/sync/pacer.js';
+import { Catalog } from '../../src/store/catalog.js';
 import { authorizeBase } from '../../src/sso/clients.js';
 
 const MIN = 60_000;
@@ -32,18 +34,22 @@ t.test('PKCE: RFC 7636 test vector, verifier alphabet and length, state', async 
 
 t.test('session state from facts and the clock', async (t) => {
   const now = 1_000_000_000;
-  const cases: Array<[Parameters<typeof sessionState>[0], string]> = [
-    [{ loginPending: false, needsLogin: false }, 'logged-out'],
-    [{ loginPending: true, needsLogin: false }, 'login-pending'],
-    [{ loginPending: false, needsLogin: true }, 'login-needed'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + 60 * MIN, refreshable: true } }, 'active'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + 5 * MIN, refreshable: true } }, 'active'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now - 1, refreshable: true } }, 'login-needed'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + EXPIRING_WINDOW_MS + 1, refreshable: false } }, 'active'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now + EXPIRING_WINDOW_MS, refreshable: false } }, 'expiring'],
-    [{ loginPending: false, needsLogin: false, token: { expiresAt: now, refreshable: false } }, 'expired'],
+  const cases: Array<[Parameters<typeof sessionState>[0], ReturnType<typeof sessionState>]> = [
+    [{ loginPending: false }, { state: 'not-logged-in' }],
+    [{ loginPending: true }, { state: 'login-pending' }],
+    [{ loginPending: true, lost: 'logged-out' }, { state: 'login-pending' }],
+    [{ loginPending: false, lost: 'refresh-rejected' }, { state: 'login-needed', loginNeeded: 'refresh-rejected' }],
+    [{ loginPending: false, lost: 'token-rejected' }, { state: 'login-needed', loginNeeded: 'token-rejected' }],
+    [{ loginPending: false, token: { expiresAt: now + 60 * MIN, refreshable: true } }, { state: 'active' }],
+    [{ loginPending: true, token: { expiresAt: now + 60 * MIN, refreshable: true } }, { state: 'active' }],
+    [{ loginPending: false, token: { expiresAt: now + 5 * MIN, refreshable: true } }, { state: 'active' }],
+    [{ loginPending: false, refreshing: true, token: { expiresAt: now + 5 * MIN, refreshable: true } }, { state: 'refreshing' }],
+    [{ loginPending: false, token: { expiresAt: now - 1, refreshable: true } }, { state: 'refreshing' }],
+    [{ loginPending: false, token: { expiresAt: now + EXPIRING_WINDOW_MS + 1, refreshable: false } }, { state: 'active' }],
+    [{ loginPending: false, token: { expiresAt: now + EXPIRING_WINDOW_MS, refreshable: false } }, { state: 'expiring' }],
+    [{ loginPending: false, token: { expiresAt: now, refreshable: false } }, { state: 'login-needed', loginNeeded: 'expired' }],
   ];
-  for (const [facts, want] of cases) t.equal(sessionState(facts, now), want, JSON.stringify(facts));
+  for (const [facts, want] of cases) t.same(sessionState(facts, now), want, JSON.stringify(facts));
   t.equal(tokenRefreshAt(0, 60 * MIN), 50 * MIN, '1 h token: refreshed 10 min early');
   t.equal(tokenRefreshAt(0, 4 * MIN), 2 * MIN, 'short token: at half its life');
 });
@@ -173,14 +179,14 @@ t.test('adaptive pacer: unlimited until throttled, then paced, then climbing bac
 });
 
 t.test('adaptive pacer: throttled before any success starts at the fallback rate', async (t) => {
-  const { FALLBACK_RATE } = await import('../../src/sso/pacer.js');
+  const { FALLBACK_RATE } = await import('../../src/sso/sync/pacer.js');
   const p = new AdaptivePacer({ now: () => 0, sleep: async () => {} });
   p.onThrottle();
   t.equal(p.currentRate(), FALLBACK_RATE);
 });
 
 t.test('ManualClock fires timers in order and reports pending labels', async (t) => {
-  const c = new ManualClock(0);
+  const c = manualClock(t, 0);
   const fired: string[] = [];
   c.setTimeout(() => fired.push('b'), 200, 'b');
   const h = c.setTimeout(() => fired.push('x'), 100, 'x');

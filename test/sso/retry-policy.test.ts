@@ -78,3 +78,22 @@ t.test('cryptoRandom.float stays in [0, 1)', async (t) => {
   t.equal(r.bytes(16).length, 16);
   t.type(nextDelay(1, sdkError('InternalServerException', 500), r), 'number', 'usable as the jitter source');
 });
+
+t.test('classification follows smithy\'s classifiers, with the deliberate differences', async (t) => {
+  const { UpstreamError } = await import('../../src/errors.js');
+  const cases: Array<[unknown, string, string]> = [
+    [Object.assign(new Error('x'), { name: 'LimitExceededException' }), 'throttle', 'a smithy throttling name'],
+    [Object.assign(new Error('x'), { $metadata: { httpStatusCode: 504 } }), 'transient', 'a smithy transient status'],
+    [Object.assign(new Error('x'), { $metadata: { httpStatusCode: 599 } }), 'transient', 'any other 5xx (smithy: server error)'],
+    [Object.assign(new Error('x'), { $retryable: {} }), 'transient', 'the retryable trait'],
+    [Object.assign(new Error('x'), { cause: Object.assign(new Error('y'), { code: 'ECONNRESET' }) }), 'transient', 'a transient cause'],
+    [Object.assign(new Error('x'), { code: 'EHOSTUNREACH' }), 'transient', 'smithy network code'],
+    [Object.assign(new Error('x'), { code: 'ENOTFOUND' }), 'fatal', 'differs: a missing host means a wrong region'],
+    [Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }), 'transient', 'differs: undici socket errors retry'],
+    [Object.assign(new Error('x'), { name: 'InternalServerException' }), 'transient', 'differs: by name without a status'],
+    [new UpstreamError('x', { cause: Object.assign(new Error('y'), { code: 'ECONNRESET' }) }), 'fatal', 'differs: the agent\'s own errors are final'],
+    [Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'fatal', 'a 4xx'],
+    ['a string', 'fatal', 'not an error object'],
+  ];
+  for (const [err, want, why] of cases) t.equal(classifyError(err), want, why);
+});

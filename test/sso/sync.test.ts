@@ -1,7 +1,7 @@
 import t from 'tap';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { ManualClock } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
 
 interface OrgView { accounts: Array<{ accountId: string; accountName: string; roles: string[] }> }
 
@@ -88,7 +88,7 @@ t.test('throttling and 5xx on ListAccounts are retried; a failed sync keeps the 
 });
 
 t.test('syncs run one at a time per session, on demand, and every sync interval', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock, syncIntervalMs: 3600_000 } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });

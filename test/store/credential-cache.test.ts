@@ -1,38 +1,51 @@
 import t from 'tap';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 import { CredentialCache, type CredentialKey } from '../../src/store/credential-cache.js';
 import { SingleFlight } from '../../src/store/single-flight.js';
-import { BACKGROUND_LEAD_MS, MIN_WINDOW_MS, REFRESH_WINDOW_MS, backgroundRefreshAt, isUsable, usableUntil } from '../../src/store/credential-expiry.js';
+import { SERVE_MARGIN_MS, inUse, renewAt, serveMargin, servableUntil } from '../../src/store/credential-expiry.js';
 import type { RoleCredentials } from '../../src/store/types.js';
 
 const MIN = 60_000;
 const key: CredentialKey = { session: 'work', accountId: '111111111111', roleName: 'Admin' };
 const silent = pino({ level: 'silent' });
 
-function fakeUpstream(clock: ManualClock, lifetimeMs: number) {
+class Outage extends Error { retryable = true; }
+/** Doubling steps from 1 s, capped at 8 s; errors without `retryable` are final. */
+const retryDelay = (attempt: number, err: unknown) => (err as { retryable?: boolean }).retryable ? Math.min(8000, 1000 * 2 ** (attempt - 1)) : undefined;
+
+/** `ioMs`: how long the call takes in real time (lets concurrent callers pile up); 0 = the next turn of the event loop. */
+function fakeUpstream(clock: ManualClock, lifetimeMs: number, ioMs = 0) {
   let n = 0;
+  let failing: Error | undefined;
   const fetch = async (k: CredentialKey): Promise<RoleCredentials> => {
     n++;
-    await new Promise((r) => setTimeout(r, 5)); // real I/O takes a moment: lets callers pile up
-    return { accessKeyId: `AKIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration: clock.now() + lifetimeMs, accountId: k.accountId, roleArn: 'arn' };
+    await new Promise((r) => (ioMs ? setTimeout(r, ioMs) : setImmediate(r)));
+    if (failing) throw failing;
+    return { accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration: clock.now() + lifetimeMs, accountId: k.accountId, roleArn: 'arn' };
   };
-  return { fetch, calls: () => n };
+  return { fetch, calls: () => n, fail: (e: Error | undefined) => { failing = e; } };
 }
 
-t.test('usableUntil: 15 min window, 5 min for short roles, half for tiny ones', async (t) => {
-  t.equal(REFRESH_WINDOW_MS, 15 * MIN);
-  t.equal(usableUntil(0, 60 * MIN), 45 * MIN, '1 h role: served until 15 min before expiry');
-  t.equal(usableUntil(0, 12 * 60 * MIN), 12 * 60 * MIN - 15 * MIN);
-  t.equal(usableUntil(0, 20 * MIN), 5 * MIN, '20 min role: still the 15 min window');
-  t.equal(usableUntil(0, 15 * MIN), 10 * MIN, '15 min role: the 5 min minimum instead of never');
-  t.equal(usableUntil(0, 10 * MIN), 5 * MIN);
-  t.equal(usableUntil(0, 4 * MIN), 2 * MIN, 'tiny lifetime: half of it');
-  t.ok(isUsable({ usableUntil: 10 }, 9));
-  t.notOk(isUsable({ usableUntil: 10 }, 10));
-  t.equal(backgroundRefreshAt(0, 45 * MIN), 45 * MIN - BACKGROUND_LEAD_MS);
-  t.equal(backgroundRefreshAt(0, 4 * MIN), 3 * MIN, 'short servable span: refresh in its last quarter');
-  t.ok(MIN_WINDOW_MS < REFRESH_WINDOW_MS);
+function cacheOver(t: Tap.Test, clock: ManualClock, up: ReturnType<typeof fakeUpstream>): CredentialCache {
+  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch, retryDelay });
+  t.teardown(() => cache.close());
+  return cache;
+}
+declare namespace Tap { type Test = { teardown(fn: () => void): void } }
+
+t.test('serving limits: 11 min before expiry, proportionally less for short lifetimes; renewal at half life', async (t) => {
+  t.equal(SERVE_MARGIN_MS, 11 * MIN, 'botocore\'s 10 min mandatory window plus one');
+  t.equal(serveMargin(60 * MIN), 11 * MIN);
+  t.equal(serveMargin(12 * 60 * MIN), 11 * MIN, 'never more than 11 min');
+  t.equal(serveMargin(120_000), 22_000, '120 s credentials: served until 22 s before expiry');
+  t.equal(serveMargin(-5), 0);
+  t.equal(servableUntil(0, 60 * MIN), 49 * MIN);
+  t.equal(renewAt(0, 60 * MIN), 30 * MIN);
+  t.ok(inUse(0, 60 * MIN, 15 * MIN), 'asked 15 min ago: in use');
+  t.notOk(inUse(0, 60 * MIN, 15 * MIN + 1));
+  t.notOk(inUse(0, 120_000, 61_000), 'short lifetime: in use means within half of it');
 });
 
 t.test('single flight: 50 concurrent → 1 call; a failure is not cached', async (t) => {
@@ -41,42 +54,25 @@ t.test('single flight: 50 concurrent → 1 call; a failure is not cached', async
   const results = await Promise.all(Array.from({ length: 50 }, () => sf.run('k', async () => { calls++; await new Promise((r) => setTimeout(r, 5)); return 7; })));
   t.equal(calls, 1);
   t.same(new Set(results), new Set([7]));
-  t.equal(sf.size, 0, 'nothing left in flight');
+  t.notOk(sf.has('k'), 'nothing left in flight');
   await t.rejects(sf.run('k', async () => { calls++; throw new Error('boom'); }), /boom/);
   t.equal(await sf.run('k', async () => { calls++; return 8; }), 8, 'the next call tries again');
   t.equal(calls, 3);
 });
 
 t.test('50 concurrent requests for a cold role → 1 upstream call', async (t) => {
-  const clock = new ManualClock();
-  const up = fakeUpstream(clock, 60 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 60 * MIN, 5);
+  const cache = cacheOver(t, clock, up);
   const all = await Promise.all(Array.from({ length: 50 }, () => cache.get(key)));
   t.equal(up.calls(), 1);
   t.equal(new Set(all.map((c) => c.accessKeyId)).size, 1);
 });
 
-t.test('never serves a credential with less than the refresh window left', async (t) => {
-  const clock = new ManualClock();
+t.test('a hot role is renewed in the background at half its lifetime and never waits', async (t) => {
+  const clock = manualClock(t);
   const up = fakeUpstream(clock, 60 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
-  // Ask once, then stay idle so no background refresh keeps it fresh.
-  await cache.get(key);
-  for (let minute = 1; minute <= 120; minute++) {
-    await clock.advance(MIN);
-    if (minute % 7 !== 0) continue; // idle most minutes
-    const c = await cache.get(key);
-    t.ok(c.expiration - clock.now() > REFRESH_WINDOW_MS, `minute ${minute}: ${(c.expiration - clock.now()) / MIN} min left`);
-  }
-});
-
-t.test('a hot role is refreshed in the background and never waits', async (t) => {
-  const clock = new ManualClock();
-  const up = fakeUpstream(clock, 60 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
+  const cache = cacheOver(t, clock, up);
   await cache.get(key);
   let waited = 0;
   let minLeft = Infinity;
@@ -89,27 +85,110 @@ t.test('a hot role is refreshed in the background and never waits', async (t) =>
     minLeft = Math.min(minLeft, c.expiration - clock.now());
   }
   t.equal(waited, 0, 'no request triggered an upstream call itself');
-  t.ok(minLeft > REFRESH_WINDOW_MS, `least time left served: ${minLeft / MIN} min`);
-  // 45 min servable, refreshed 5 min early: one call per 40 min.
-  t.equal(up.calls(), 1 + Math.floor((3 * 60) / 40), `upstream calls: ${up.calls()}`);
+  t.ok(minLeft >= 30 * MIN - 10_000, `least time left served: ${minLeft / MIN} min`);
+  t.equal(up.calls(), 1 + 6, `one renewal per 30 min: ${up.calls()} calls`);
 });
 
-t.test('an idle role is not refreshed forever', async (t) => {
-  const clock = new ManualClock();
+t.test('an idle role is not renewed and leaves at its TTL', async (t) => {
+  const clock = manualClock(t);
   const up = fakeUpstream(clock, 60 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
+  const cache = cacheOver(t, clock, up);
   await cache.get(key);
+  await clock.advance(48 * MIN);
+  t.equal(cache.size(), 1, 'still servable 12 min before expiry');
+  await clock.advance(1 * MIN + 1);
+  t.equal(cache.size(), 0, 'gone 11 min before expiry');
   await clock.advance(10 * 3600_000);
   t.equal(up.calls(), 1, 'no background calls for a role nobody asks for');
-  t.equal(cache.size(), 0, 'evicted once it may no longer be served');
+  const c = await cache.get(key);
+  t.equal(up.calls(), 2, 'the next request fetches');
+  t.equal(c.accessKeyId, 'ASIA2');
+});
+
+t.test('an idle role asked for after its renewal point is served and renewed in the background', async (t) => {
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 60 * MIN);
+  const cache = cacheOver(t, clock, up);
+  await cache.get(key);
+  await clock.advance(40 * MIN);
+  const c = await cache.get(key);
+  t.equal(c.accessKeyId, 'ASIA1', 'served at once from the cache');
+  await waitUntil(async () => (await cache.get(key)).accessKeyId === 'ASIA2', 'the fresh keys are served');
+  t.equal(up.calls(), 2, 'one renewal, however often it was asked for meanwhile');
+});
+
+t.test('through an 80 s outage a hot role with 120 s credentials never fails, and attempts are paced', async (t) => {
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 120_000);
+  const cache = cacheOver(t, clock, up);
+  await cache.get(key);
+  await clock.advance(10_000);
+  up.fail(new Outage('HTTP 500'));
+  let requests = 0;
+  let failures = 0;
+  let minLeft = Infinity;
+  let recoveredAt: number | undefined;
+  const outageEnds = clock.now() + 80_000;
+  for (let s = 0; s < 200; s++) {
+    if (clock.now() >= outageEnds) up.fail(undefined);
+    requests++;
+    try {
+      const c = await cache.get(key);
+      minLeft = Math.min(minLeft, c.expiration - clock.now());
+      if (recoveredAt === undefined && clock.now() >= outageEnds && c.accessKeyId !== 'ASIA1' && up.calls() > 1) {
+        const fresh = c.expiration - clock.now();
+        if (fresh > 100_000) recoveredAt = clock.now();
+      }
+    } catch {
+      failures++;
+    }
+    await clock.advance(1000);
+  }
+  t.equal(failures, 0, `${requests} requests, none failed`);
+  t.ok(minLeft >= 22_000 - 1000, `served with at least ~22 s left (least: ${minLeft / 1000} s)`);
+  t.ok(up.calls() < 30, `upstream calls paced: ${up.calls()} for ${requests} requests`);
+  t.ok(recoveredAt !== undefined && recoveredAt - outageEnds <= 9000, `fresh keys ${(recoveredAt! - outageEnds) / 1000} s after AWS answered again`);
+});
+
+t.test('a cold role during an outage fails fast, and callers within a backoff step make no upstream call', async (t) => {
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 60 * MIN);
+  const cache = cacheOver(t, clock, up);
+  up.fail(new Outage('HTTP 500'));
+  await t.rejects(cache.get(key), /HTTP 500/);
+  for (let i = 0; i < 20; i++) await t.rejects(cache.get(key), /HTTP 500/);
+  t.equal(up.calls(), 1, '21 requests, one upstream call');
+  await clock.advance(1000);
+  await t.rejects(cache.get(key), /HTTP 500/);
+  t.equal(up.calls(), 2, 'one more after the backoff step');
+  up.fail(undefined);
+  await clock.advance(2000);
+  t.equal((await cache.get(key)).accessKeyId, 'ASIA3');
+});
+
+t.test('a final error stops the background renewal; the cached credential is served until its limit', async (t) => {
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 60 * MIN);
+  const cache = cacheOver(t, clock, up);
+  await cache.get(key);
+  await clock.advance(29 * MIN);
+  await cache.get(key);
+  up.fail(new Error('login needed'));
+  await clock.advance(MIN);
+  await waitUntil(() => up.calls() === 2, 'the renewal was tried');
+  await new Promise((r) => setImmediate(r));
+  t.equal(up.calls(), 2, 'the renewal was tried once');
+  t.same(clock.pending().filter((p) => p.label === 'credential-retry'), [], 'and not retried');
+  await clock.advance(18 * MIN);
+  t.equal((await cache.get(key)).accessKeyId, 'ASIA1', 'still served 11 min before expiry');
+  await clock.advance(MIN + 1);
+  await t.rejects(cache.get(key), /login needed/, 'past its limit the caller sees the error');
 });
 
 t.test('dropSession forgets a session and ignores a fetch that was in flight', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const up = fakeUpstream(clock, 60 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
+  const cache = cacheOver(t, clock, up);
   await cache.get(key);
   await cache.get({ ...key, session: 'other' });
   t.equal(cache.dropSession('work'), 1);
@@ -120,21 +199,4 @@ t.test('dropSession forgets a session and ignores a fetch that was in flight', a
   t.equal(cache.size(), 1, 'the in-flight result was not cached after the drop');
   await cache.get(key);
   t.equal(up.calls(), 4, 'the next request fetches again');
-});
-
-t.test('a role whose lifetime is shorter than the window is still served (5 min minimum)', async (t) => {
-  const clock = new ManualClock();
-  const up = fakeUpstream(clock, 12 * MIN);
-  const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch });
-  t.teardown(() => cache.close());
-  await cache.get(key);
-  await clock.advance(4 * MIN);
-  const c = await cache.get(key);
-  t.equal(up.calls(), 1, 'served from cache with 8 min left');
-  t.ok(c.expiration - clock.now() > MIN_WINDOW_MS);
-  await clock.advance(3 * MIN);
-  // Now 5 min left: not served; the role was hot, so a background refresh already replaced it.
-  const d = await cache.get(key);
-  t.ok(d.expiration - clock.now() > MIN_WINDOW_MS);
-  t.equal(up.calls(), 2);
 });

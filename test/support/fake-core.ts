@@ -15,6 +15,10 @@ export interface FakeCore extends AgentCore {
   roles: CatalogRole[];
   /** Make the next getCredentials throw this. */
   failNext?: Error;
+  /** The signal each waitLogin got (aborted when its admin connection closed early). */
+  waitSignals: Array<AbortSignal | undefined>;
+  /** Make logout report a failed portal Logout. */
+  logoutFails?: boolean;
   /** Resolve a pending waitLogin. */
   approve(session: string): void;
 }
@@ -31,7 +35,7 @@ export function role(session: string, accountId: string, accountName: string, ro
 export function fakeCore(now: () => number = Date.now): FakeCore {
   const sessions: SessionStatus[] = [
     { name: 'work', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1', state: 'active', tokenExpiresAt: new Date(now() + 3600_000).toISOString(), refreshable: true, lastSync: new Date(now()).toISOString(), accounts: 2, roles: 3, staleAccounts: 0 },
-    { name: 'play', startUrl: 'https://d-0987654321.awsapps.com/start', region: 'eu-west-1', state: 'login-needed', refreshable: false, accounts: 1, roles: 1, staleAccounts: 0 },
+    { name: 'play', startUrl: 'https://d-0987654321.awsapps.com/start', region: 'eu-west-1', state: 'login-needed', loginNeeded: 'refresh-rejected', refreshable: false, accounts: 1, roles: 1, staleAccounts: 0 },
   ];
   const roles: CatalogRole[] = [
     role('work', '111111111111', 'prod', 'Admin'),
@@ -44,7 +48,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
   let n = 0;
   const core: FakeCore = {
     calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [], reload: 0, removeSession: [] },
-    sessions, roles,
+    sessions, roles, waitSignals: [],
     listSessions: () => sessions,
     listProfiles: () => roles,
     resolveProfile(ref) {
@@ -59,7 +63,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       core.calls.getCredentials.push(r.profile);
       if (core.failNext) { const e = core.failNext; core.failNext = undefined; throw e; }
       const s = sessions.find((x) => x.name === r.session);
-      if (!s || s.state === 'login-needed' || s.state === 'expired') throw new LoginRequiredError(r.session);
+      if (!s || s.state === 'login-needed') throw new LoginRequiredError(r.session);
       n += 1;
       const creds: RoleCredentials = {
         accessKeyId: `ASIAFAKE${String(n).padStart(8, '0')}`,
@@ -91,7 +95,8 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       if (req.flow === 'device') prompt.userCode = 'ABCD-EFGH';
       return prompt;
     },
-    waitLogin(session) {
+    waitLogin(session, signal) {
+      core.waitSignals.push(signal);
       const done = approved.get(session);
       if (done) {
         approved.delete(session);
@@ -116,6 +121,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
     async logout(session) {
       if (!sessions.some((s) => s.name === session)) throw new SessionNotFoundError(session);
       core.calls.logout.push(session);
+      return { session, portal: core.logoutFails ? 'failed' : 'signed-out' };
     },
     async sync(session) {
       core.calls.sync.push(session);

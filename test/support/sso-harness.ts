@@ -9,7 +9,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { createAgentCore, type AgentCoreOptions } from '../../src/sso/agent.js';
 import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
-import type { ManualClock } from '../../src/sso/clock.js';
+import type { ManualClock } from './manual-clock.js';
 import type { AgentCore } from '../../src/store/types.js';
 
 export interface Harness {

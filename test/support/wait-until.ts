@@ -6,9 +6,9 @@
  * fails here, naming what it waited for, rather than at whichever assertion comes next.
  */
 export async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }

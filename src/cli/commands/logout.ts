@@ -25,5 +25,9 @@ export const command: Command = async (argv) => {
   const reply = await adminRequest<LogoutReply>('POST', ADMIN_ROUTES.logout, body, { timeoutMs: 60_000 });
   if (reply.loggedOut.length === 0) process.stdout.write('No sessions to log out of.\n');
   else process.stdout.write(`Logged out of ${reply.loggedOut.join(', ')}.\n`);
+  for (const name of reply.portalFailed ?? []) {
+    process.stdout.write(`IAM Identity Center did not confirm the sign-out of session ${name}: the agent forgot its token and credentials, `
+      + 'but the sign-in stays valid on the server until it expires.\n');
+  }
   return 0;
 };

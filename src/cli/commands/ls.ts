@@ -19,7 +19,7 @@ that role is still accepted wherever a PROFILE is, matched by partition, account
 `;
 
 /** States in which a session's profiles cannot be served until someone logs in. */
-const NEEDS_LOGIN: ReadonlySet<SessionState> = new Set(['logged-out', 'login-needed', 'expired']);
+const NEEDS_LOGIN: ReadonlySet<SessionState> = new Set(['not-logged-in', 'login-needed']);
 
 export type ProfileRow = CatalogRole & { loginNeeded: boolean };
 

@@ -23,7 +23,7 @@ export function formatStatus(s: StatusReply, now: number): string {
   }
   const rows = s.sessions.map((x) => [
     x.name,
-    x.state + (x.restored ? ' (restored)' : ''),
+    x.state + (x.loginNeeded ? ` (${x.loginNeeded})` : '') + (x.restored ? ' (restored)' : ''),
     relativeTime(x.tokenExpiresAt, now) + (x.refreshable ? ' (refreshable)' : ''),
     relativeTime(x.lastSync, now) + (x.lastSyncError ? ' (failed)' : ''),
     String(x.accounts),
@@ -31,7 +31,7 @@ export function formatStatus(s: StatusReply, now: number): string {
     x.startUrl,
   ]);
   const hints = s.sessions
-    .filter((x) => x.state === 'login-needed' || x.state === 'expired' || x.state === 'logged-out')
+    .filter((x) => x.state === 'login-needed' || x.state === 'not-logged-in')
     .map((x) => `${x.name}: ${reloginHint(x.name)}`);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { CredentialCache, type CredentialKey } from '../../store/credential-cache.js';
+import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from '../../store/credential-cache.js';
 import type { CatalogRole, RoleCredentials } from '../../store/types.js';
 import type { AwsClientFactory } from '../clients.js';
 import type { Clock } from '../clock.js';
@@ -29,6 +29,8 @@ export interface ChainedRolesOptions {
   forgetRoleCredentials(role: CatalogRole): void;
   /** The region of an SSO session: STS's region when no profile of the chain sets one. */
   sessionRegion(session: string): string | undefined;
+  /** The pause before the next AssumeRole attempt while STS fails (the same policy as role credentials). */
+  retryDelay: CredentialCacheOptions['retryDelay'];
 }
 
 /** The chained profiles' cache entries live under this pseudo-session, one per profile name. */
@@ -59,7 +61,7 @@ export class ChainedRoles {
 
   constructor(private readonly opts: ChainedRolesOptions) {
     this.file = awsConfigPath(opts.env);
-    this.cache = new CredentialCache({ clock: opts.clock, logger: opts.logger, fetch: (key) => this.fetch(key) });
+    this.cache = new CredentialCache({ clock: opts.clock, logger: opts.logger, fetch: (key) => this.fetch(key), retryDelay: opts.retryDelay });
   }
 
   /** Re-reads the AWS config; a profile whose definition changed or vanished loses its cached credentials. */

@@ -13,7 +13,7 @@ const role = (session: string, accountId: string, accountName: string, roleName:
   session, accountId, accountName, roleName, profile, roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, stale: false,
 });
 const session = (name: string, region: string, synced = true): SessionStatus => ({
-  name, region, startUrl: `https://${name}.awsapps.com/start`, state: synced ? 'active' : 'logged-out', refreshable: true,
+  name, region, startUrl: `https://${name}.awsapps.com/start`, state: synced ? 'active' : 'not-logged-in', refreshable: true,
   ...(synced ? { lastSync: '2026-11-23T09:00:00.000Z' } : {}), accounts: 1, roles: 1, staleAccounts: 0,
 });
 const CMD = '/usr/bin/node /opt/sso/dist/cli/main.js';

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { appendFile } from 'node:fs/promises';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { ManualClock } from '../../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../../support/manual-clock.js';
 import type { AgentError } from '../../../src/errors.js';
 import type { CatalogRole, RoleCredentials } from '../../../src/store/types.js';
 import { deviceLogin, harness, type Harness } from '../../support/sso-harness.js';
@@ -149,7 +149,7 @@ t.test('source credentials STS no longer takes are fetched again, once', async (
 });
 
 t.test('renewed before expiry while in use, and served through an STS outage', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const { h } = await setUp(t, (src, [, spoke]) =>
     `[profile spoke]\nrole_arn = arn:aws:iam::${spoke}:role/OrganizationAccountAccessRole\nsource_profile = ${src.profile}\nduration_seconds = 900\n`,
   { emulator: { accounts: 3, rolesPerAccount: 2, now: () => clock.now(), tokenTtl: 8 * 3600 }, core: { clock } });
@@ -175,7 +175,7 @@ t.test('renewed before expiry while in use, and served through an STS outage', a
 });
 
 t.test('untouched by token refreshes of the source session', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const { h } = await setUp(t, (src, [, spoke]) =>
     `[profile spoke]\nrole_arn = arn:aws:iam::${spoke}:role/OrganizationAccountAccessRole\nsource_profile = ${src.profile}\n`,
   { emulator: { accounts: 3, rolesPerAccount: 2, now: () => clock.now(), tokenTtl: 600 }, core: { clock } });

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { createAgentCore } from '../../../src/sso/agent.js';
 import { createClientFactory } from '../../../src/sso/clients.js';
-import { ManualClock } from '../../../src/sso/clock.js';
+import { manualClock, type ManualClock } from '../../support/manual-clock.js';
 import type { PersistStatus, SessionVault, VaultRecord } from '../../../src/sso/persist/session-vault.js';
 import { parseRecord, serializeRecord } from '../../../src/sso/persist/vault-record.js';
 import { createLogger } from '../../../src/logger.js';
@@ -52,7 +52,7 @@ async function restart(t: Test, h: Harness, clock: ManualClock, vault: SessionVa
 }
 
 t.test('a login is saved, every refresh rewrites it, a restart brings it back without a login', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const vault = new MemoryVault();
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock, vault } });
   t.teardown(() => h.close());
@@ -81,7 +81,7 @@ t.test('a login is saved, every refresh rewrites it, a restart brings it back wi
 });
 
 t.test('a stored token past its refresh time is refreshed at start; a refresh the service rejects deletes it', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const vault = new MemoryVault();
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock, vault } });
   t.teardown(() => h.close());
@@ -107,7 +107,7 @@ t.test('a stored token past its refresh time is refreshed at start; a refresh th
 });
 
 t.test('offline at start: the item is kept, and the first request once online refreshes', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const vault = new MemoryVault();
   const h = await harness({ emulator: { now: () => clock.now(), tokenTtl: 3600 }, core: { clock, vault } });
   t.teardown(() => h.close());
@@ -127,7 +127,7 @@ t.test('offline at start: the item is kept, and the first request once online re
 });
 
 t.test('items that cannot bring a session back are deleted at start', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const vault = new MemoryVault();
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock, vault } });
   t.teardown(() => h.close());
@@ -143,7 +143,7 @@ t.test('items that cannot bring a session back are deleted at start', async (t) 
 });
 
 t.test('without a vault the core behaves as before: memory only', async (t) => {
-  const clock = new ManualClock();
+  const clock = manualClock(t);
   const h = await harness({ emulator: { now: () => clock.now() }, core: { clock } });
   t.teardown(() => h.close());
   await deviceLogin(h, { clock });

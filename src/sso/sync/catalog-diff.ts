@@ -1,4 +1,4 @@
-import { roleKey } from '../store/profile-name.js';
+import { roleKey } from '../../store/profile-name.js';
 
 export interface RoleRef { session: string; accountId: string; roleName: string }
 

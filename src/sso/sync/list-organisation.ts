@@ -1,10 +1,10 @@
 import { ListAccountRolesCommand, ListAccountsCommand, type SSOClient } from '@aws-sdk/client-sso';
 import type { Logger } from 'pino';
-import type { AccountListing } from '../store/catalog.js';
-import type { Random } from './clock.js';
+import type { AccountListing } from '../../store/catalog.js';
+import type { Random } from '../clock.js';
 import { AdaptivePacer } from './pacer.js';
-import { classifyError, withRetry, type RetryPolicy } from './retry-policy.js';
-import { isTokenRejected } from './aws-errors.js';
+import { classifyError, withRetry, type RetryPolicy } from '../retry-policy.js';
+import { isTokenRejected } from '../aws-errors.js';
 
 export interface ListOrganisationOptions {
   client: SSOClient;

@@ -132,6 +132,12 @@ export class UpstreamError extends AgentError {
   readonly status = 502;
 }
 
+/** No answer from AWS at all: DNS, the network or a proxy; nothing IAM Identity Center said. */
+export class UpstreamUnreachableError extends AgentError {
+  readonly code = 'UpstreamUnreachable';
+  readonly status = 502;
+}
+
 // ---- the local process and its files ---------------------------------------------------------------
 
 export class AgentNotRunningError extends AgentError {
@@ -181,6 +187,7 @@ export const ERROR_CLASSES = [
   LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
   UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
+  UpstreamUnreachableError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -25,7 +25,7 @@ export interface AdminAppOptions {
 }
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
-export interface EnvReply { profile: string; uri: string; token: string }
+export interface EnvReply { profile: string; uri: string; token: string; /** The session's region. */ region?: string }
 
 export interface LogoutReply { loggedOut: string[] }
 
@@ -94,7 +94,11 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   app.get<{ Params: { profile: string } }>('/v1/env/:profile', async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
-    return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile) };
+    const region = core.listSessions().find((s) => s.name === role.session)?.region;
+    return {
+      profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile),
+      ...(region ? { region } : {}),
+    };
   });
 
   app.get<{ Params: { profile: string } }>('/v1/process/:profile', async (req, reply) => {

@@ -11,7 +11,7 @@ import { CredentialCache, type CredentialKey } from '../store/credential-cache.j
 import { SingleFlight } from '../store/single-flight.js';
 import type {
   AgentCore, CatalogRole, LoginFlow, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionConfig,
-  SessionStatus, SyncSummary,
+  SessionStatus, SyncProgress, SyncSummary,
 } from '../store/types.js';
 import { awsErrorName, isRefreshRejected, isTokenRejected, mapLoginError, mapPortalError } from './aws-errors.js';
 import { catalogDiff, describeDiff } from './catalog-diff.js';
@@ -103,6 +103,7 @@ interface SessionRuntime {
   lastSync?: number;
   lastSyncError?: string;
   lastSummary?: SyncSummary;
+  syncProgress?: SyncProgress;
   clients?: { oidc: SSOOIDCClient; portal: SSOClient; portalSync: SSOClient };
 }
 
@@ -207,6 +208,7 @@ class SsoAgentCore implements AgentCore {
         accounts: accounts?.size ?? 0,
         roles,
         staleAccounts: stale,
+        ...(rt.syncProgress ? { syncProgress: rt.syncProgress } : {}),
       };
     });
   }
@@ -749,6 +751,7 @@ class SsoAgentCore implements AgentCore {
       logger: this.log,
       previous: this.catalog.accounts(name),
       ...(this.opts.syncConcurrency ? { concurrency: this.opts.syncConcurrency } : {}),
+      onProgress: (p) => { rt.syncProgress = p; },
     });
     let listing;
     try {
@@ -771,6 +774,8 @@ class SsoAgentCore implements AgentCore {
       this.log.warn({ session: name, err: mapped.code }, 'sync failed; keeping the previous catalog');
       this.scheduleSync(rt);
       throw mapped;
+    } finally {
+      rt.syncProgress = undefined;
     }
     this.catalog.setAccounts(name, listing.accounts);
     const after = this.catalog.rolesOf(name);

@@ -104,10 +104,13 @@ export function parseStartUrl(input: string): string {
   if (url.protocol !== 'https:') {
     throw new InvalidInputError(`the start URL must use https (got ${url.protocol.replace(':', '')}): pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
   }
-  if (url.search || url.hash) {
-    throw new InvalidInputError(`the start URL must not carry a query or fragment: pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
+  // The browser bar shows the portal as …/start/#/ (a client-side route): the fragment never
+  // reaches a server, so dropping it keeps the URL the portal means.
+  url.hash = '';
+  if (url.search) {
+    throw new InvalidInputError(`the start URL must not carry a query (?…): pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return url.toString().replace(/#$/, '').replace(/\/+$/, '');
 }
 
 /** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */

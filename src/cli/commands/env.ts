@@ -2,21 +2,23 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { ENV_FORMATS, formatEnv, type EnvFormat } from '../env-lines.js';
+import { ENV_FORMATS, chooseRegion, formatEnv, type EnvFormat } from '../env-lines.js';
 import type { EnvReply } from '../../server/admin-app.js';
 
-const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json]
+const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json] [--region R]
 
 Prints what makes a shell use the agent for PROFILE: AWS_CONTAINER_CREDENTIALS_FULL_URI and
 AWS_CONTAINER_AUTHORIZATION_TOKEN (a token for this profile only; no AWS secret is printed), and
-unsets the variables that would win over them.
+unsets the variables that would win over them. Also sets AWS_REGION and AWS_DEFAULT_REGION (the
+session's region, unless you already set one; --region overrides) and SSO_AGENT_PROFILE (the
+profile's name, for shell prompts).
 
   eval "$(sso-agent env prod-admin)"          # sh, bash, zsh
   sso-agent env prod-admin --format fish | source
 `;
 
 export const command: Command = async (argv) => {
-  const { values, positionals, help } = parseCommandArgs('env', argv, { format: { type: 'string', short: 'f' } });
+  const { values, positionals, help } = parseCommandArgs('env', argv, { format: { type: 'string', short: 'f' }, region: { type: 'string' } });
   if (help) {
     process.stdout.write(HELP);
     return 0;
@@ -25,6 +27,6 @@ export const command: Command = async (argv) => {
   const format = (values.format ?? 'sh') as EnvFormat;
   if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
-  process.stdout.write(formatEnv(reply, format));
+  process.stdout.write(formatEnv({ ...reply, region: chooseRegion(values.region, process.env, reply.region) }, format));
   return 0;
 };

@@ -4,6 +4,7 @@ import { DEFAULT_PORT } from '../../paths.js';
 import { startDaemon } from '../../server/daemon.js';
 import { parseCommandArgs, rejectPositionals, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { routeWarningsToLog } from '../../process-warnings.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L]
 
@@ -42,6 +43,7 @@ export const command: Command = async (argv) => {
   if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDuration(values['sync-interval'], '--sync-interval');
 
   const daemon = await startDaemon(opts);
+  routeWarningsToLog(daemon.logger);
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       daemon.logger.info({ signal }, 'signal received');

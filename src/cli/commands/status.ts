@@ -10,9 +10,21 @@ const HELP = `Usage: sso-agent status [--json]
 
 The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
 counts. Never prints a secret.
+
+Exit status: 0 when every session can serve credentials, 3 when any session needs a login
+(logged-out, login-needed or expired; the output names the command to run), 1 when no agent runs.
+If a tool says "Missing credentials in config", "NoCredentialProviders" or similar, run this.
 `;
 
 export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
+
+/** Exit status when a session needs a person at a browser (documented in --help). */
+export const NEEDS_LOGIN_EXIT = 3;
+
+/** The states in which a session cannot serve until someone logs in; the one place `status` decides it. */
+export function needsLogin(state: SessionStatus['state']): boolean {
+  return state === 'login-needed' || state === 'expired' || state === 'logged-out';
+}
 
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
@@ -30,7 +42,7 @@ export function formatStatus(s: StatusReply, now: number): string {
     x.startUrl,
   ]);
   const hints = s.sessions
-    .filter((x) => x.state === 'login-needed' || x.state === 'expired' || x.state === 'logged-out')
+    .filter((x) => needsLogin(x.state))
     .map((x) => `${x.name}: ${reloginHint(x.name)}`);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
@@ -45,5 +57,5 @@ export const command: Command = async (argv) => {
   rejectPositionals('status', positionals);
   const reply = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
   process.stdout.write(values.json ? JSON.stringify(reply, null, 2) + '\n' : formatStatus(reply, Date.now()));
-  return 0;
+  return reply.sessions.some((x) => needsLogin(x.state)) ? NEEDS_LOGIN_EXIT : 0;
 };

@@ -57,12 +57,13 @@ export async function withAgentProgress<T>(work: Promise<T>, o: ProgressOptions)
     }
   };
   draw();
-  const poller = poll();
+  // Not awaited at the end: its timer is unref'd, and waiting on it could let the process exit
+  // before the caller prints its result. `stopped` keeps it from drawing again.
+  void poll().catch(() => undefined);
   try {
     return await work;
   } finally {
     stopped = true;
-    await poller.catch(() => undefined);
     if (o.tty) o.write('\r\x1b[K');
   }
 }

@@ -96,9 +96,9 @@ export function runCli(world: World, args: string[], opts: { onStderr?: (all: st
 }
 
 /** Runs any program to completion; `onStderr` sees all of stderr so far after each chunk. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onStderr?: (all: string) => void): Promise<CliRun> {
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onStderr?: (all: string) => void, cwd?: string): Promise<CliRun> {
   return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });

@@ -46,7 +46,7 @@ async function setup(): Promise<{ core: FakeCore; env: NodeJS.ProcessEnv; port: 
 t.test('status and ls: tables for people, JSON with --json', async (t) => {
   const { env, port } = await setup();
   let r = await run(['status'], env);
-  t.equal(r.code, 0, r.stderr);
+  t.equal(r.code, 3, 'exit 3: session play needs a login');
   t.match(r.stdout, new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
   t.match(r.stdout, /^work\s+active/m);
   t.match(r.stdout, /play: run `sso-agent login --session play`/);
@@ -65,6 +65,17 @@ t.test('status and ls: tables for people, JSON with --json', async (t) => {
   for (const row of rows) for (const k of ['profile', 'session', 'accountId', 'accountName', 'roleName', 'roleArn']) t.type(row[k], 'string', k);
   r = await run(['ls', '--session', 'play', '--json'], env);
   t.equal(JSON.parse(r.stdout).length, 1);
+  r = await run(['ls', '--session', 'nope'], env);
+  t.equal(r.code, 1, 'an unknown session is an error');
+  t.match(r.stderr, /^sso-agent: no SSO session named "nope"/);
+  r = await run(['ls', 'prod', '--names'], env);
+  t.equal(r.stdout, 'prod-admin\nprod-readonly\n');
+  r = await run(['ls', '--jsn'], env);
+  t.equal(r.code, 2);
+  t.equal(r.stderr, 'sso-agent: ls: unknown option --jsn (did you mean --json?); ls accepts --json, --names, --session SESSION, --account ACCOUNT, --role ROLE, --help\n');
+  r = await run(['help', 'ls'], env);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /^Usage: sso-agent ls/);
 });
 
 t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t) => {
@@ -106,9 +117,15 @@ t.test('exec: the profile env, cleared variables, the child\'s exit status', asy
   t.equal(seen.f, undefined);
   t.equal(seen.r, 'eu-west-1');
 
+  // The session's region when the person set none; SSO_AGENT_PROFILE for prompts.
+  const own = await run(['exec', 'dev-admin', '--', process.execPath, '-e', 'console.log(process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION, process.env.SSO_AGENT_PROFILE)'], env);
+  t.equal(own.stdout, 'us-east-1 us-east-1 dev-admin\n');
+  const flag = await run(['exec', 'dev-admin', '--region', 'ap-south-1', '--', process.execPath, '-e', 'console.log(process.env.AWS_REGION)'], { ...env, AWS_REGION: 'eu-west-1' });
+  t.equal(flag.stdout, 'ap-south-1\n', '--region overrides');
+
   const nf = await run(['exec', 'dev-admin', '--', 'no-such-command-xyz'], env);
-  t.equal(nf.code, 1);
-  t.match(nf.stderr, /command not found: no-such-command-xyz/);
+  t.equal(nf.code, 127, 'not found: 127, as shells do');
+  t.equal(nf.stderr, 'sso-agent: no-such-command-xyz: command not found\n');
   const usage = await run(['exec', 'dev-admin', '--'], env);
   t.equal(usage.code, 2);
 });
@@ -199,7 +216,7 @@ t.test('every command says the agent is not running and how to start it', async 
 });
 
 t.test('every command has --help', async (t) => {
-  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo']) {
+  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo', 'completion']) {
     const r = await run([cmd, '--help'], { PATH: process.env.PATH });
     t.equal(r.code, 0, cmd);
     t.match(r.stdout, new RegExp(`^Usage: sso-agent ${cmd}`), cmd);

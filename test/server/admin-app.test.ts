@@ -37,7 +37,7 @@ t.test('GET /v1/env/:profile: URI on 127.0.0.1 and the profile token', async (t)
   for (const ref of ['prod-admin', '111111111111:Admin']) {
     const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env(ref) });
     t.equal(res.statusCode, 200, ref);
-    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: profileToken(keys.agentKey, 'prod-admin') });
+    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: profileToken(keys.agentKey, 'prod-admin'), region: 'us-east-1' }, 'with the session\'s region');
   }
   const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env('nope') });
   t.equal(res.statusCode, 404);

@@ -78,4 +78,4 @@ export interface SessionRemoveBody { session: string }
 export type SessionRemoveReply = SessionRemoved;
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
-export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string }
+export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }

@@ -44,6 +44,8 @@ export const ERROR_TABLE = {
   NoProfiles: { status: 409, exit: 1 },
   ServiceError: { status: 500, exit: 1 },
   InternalError: { status: 500, exit: 1 },
+  // No answer from AWS at all (DNS, network, proxy): upstream trouble.
+  UpstreamUnreachable: { status: 502, exit: 1 },
   // Duplicate Host headers and the like: RFC 9112 asks for a 400.
   BadRequest: { status: 400, exit: 1 },
   // The AWS federation endpoint (console sign-in) said no: upstream trouble from the agent's side.
@@ -101,7 +103,7 @@ export class InvalidInputError extends AgentError {
 export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
   constructor(profile: string) {
-    super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`sso-agent env ${profile} --with-token\` (again after each agent restart)`);
+    super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`eval "$(sso-agent env ${profile})"\` (again after each agent restart)`);
   }
 }
 
@@ -201,6 +203,11 @@ export class FederationRefusedError extends AgentError {
   readonly code = 'FederationRefused';
 }
 
+/** No answer from AWS at all: DNS, the network or a proxy; nothing IAM Identity Center said. */
+export class UpstreamUnreachableError extends AgentError {
+  readonly code = 'UpstreamUnreachable';
+}
+
 // ---- the local process and its files ---------------------------------------------------------------
 
 export class AgentNotRunningError extends AgentError {
@@ -270,6 +277,7 @@ export const ERROR_CLASSES = [
   BadRequestError,
   // chained roles
   ChainedProfileError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
+  UpstreamUnreachableError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

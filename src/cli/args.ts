@@ -21,9 +21,63 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     const help = Boolean((values as Record<string, unknown>).help);
     return { values, positionals, help } as ParsedArgs<O>;
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new UsageError(`${msg}; see \`sso-agent ${command} --help\``);
+    throw new UsageError(describeArgsError(command, err, all));
   }
+}
+
+/** The flags a command accepts, as a person types them: `--json, --session NAME, -h`. */
+export function acceptedFlags(options: Options): string {
+  return Object.entries(options)
+    .map(([name, o]) => `--${name}${o.type === 'string' ? ' ' + name.toUpperCase().replace(/-/g, '_') : ''}`)
+    .join(', ');
+}
+
+/** Edit distance, for "did you mean": flags are short, so the plain O(n·m) table is plenty. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The closest accepted flag, if it is close enough to be a typo (a third of the word, at least 1). */
+export function closestFlag(typed: string, options: Options): string | undefined {
+  const word = typed.replace(/^-+/, '').split('=')[0] ?? '';
+  let best: { name: string; d: number } | undefined;
+  for (const name of Object.keys(options)) {
+    const d = name.startsWith(word) && word.length >= 2 ? 0 : editDistance(word, name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(best.name.length / 3)) ? `--${best.name}` : undefined;
+}
+
+/**
+ * parseArgs' own messages are long, quote the flag in a way that looks unbalanced once cut, and
+ * never say what is accepted: rebuild one clean line from the error's code and flag.
+ */
+export function describeArgsError(command: string, err: unknown, options: Options): string {
+  const code = (err as { code?: string }).code;
+  const text = err instanceof Error ? err.message : String(err);
+  const flag = /'(?:-[A-Za-z], )?(-{1,2}[^' ]+)/.exec(text)?.[1];
+  const see = `see \`sso-agent ${command} --help\``;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+    const near = closestFlag(flag, options);
+    return `${command}: unknown option ${flag}${near ? ` (did you mean ${near}?)` : ''}; ${command} accepts ${acceptedFlags(options)}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+    const name = flag.replace(/^-+/, '');
+    const long = Object.entries(options).find(([n, o]) => n === name || o.short === name);
+    if (long && long[1].type === 'string') {
+      return `${command}: ${flag} needs a value (${flag} ${long[0].toUpperCase().replace(/-/g, '_')}); ${see}`;
+    }
+    return `${command}: ${flag} takes no value; ${see}`;
+  }
+  return `${command}: ${text.split('\n')[0]}; ${see}`;
 }
 
 /**

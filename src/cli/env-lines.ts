@@ -16,14 +16,30 @@ export const CLEARED_VARS = [
 export type EnvFormat = 'sh' | 'fish' | 'json';
 export const ENV_FORMATS: readonly EnvFormat[] = ['sh', 'fish', 'json'];
 
-export interface ProfileEnv { uri: string; token: string; tokenFile: string; withToken?: boolean }
+/**
+ * `withToken` (default true) adds the token itself beside its file; `profile` and `region` are
+ * optional so a caller that knows neither still gets the container variables.
+ */
+export interface ProfileEnv { uri: string; token: string; tokenFile: string; withToken?: boolean; profile?: string; region?: string }
 
 export function envVars(p: ProfileEnv): Record<string, string> {
   return {
     AWS_CONTAINER_CREDENTIALS_FULL_URI: p.uri,
     AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: p.tokenFile,
-    ...(p.withToken ? { AWS_CONTAINER_AUTHORIZATION_TOKEN: p.token } : {}),
+    ...(p.withToken === false ? {} : { AWS_CONTAINER_AUTHORIZATION_TOKEN: p.token }),
+    ...(p.region ? { AWS_REGION: p.region, AWS_DEFAULT_REGION: p.region } : {}),
+    // For shell prompts (AWS_PROFILE cannot carry it: it would win over the container variables).
+    ...(p.profile ? { SSO_AGENT_PROFILE: p.profile } : {}),
   };
+}
+
+/**
+ * The region `env`/`exec` set: --region, else one the person already set (AWS_REGION is what the
+ * SDKs read first, AWS_DEFAULT_REGION what the CLI reads), else the session's. Both variables get
+ * it, so every tool in the shell agrees.
+ */
+export function chooseRegion(flag: string | undefined, parent: NodeJS.ProcessEnv, sessionRegion: string | undefined): string | undefined {
+  return flag || parent.AWS_REGION || parent.AWS_DEFAULT_REGION || sessionRegion || undefined;
 }
 
 /** Single quotes: the values are URLs and base64url, but quote anyway so nothing is ever expanded. */

@@ -4,10 +4,11 @@
  * imported on demand, so `credential-process` never loads Fastify or the AWS SDK.
  */
 import { VERSION } from '../version.js';
+import { editDistance } from './args.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, reportError } from './exit.js';
 import type { Command } from './command.js';
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => Promise<{ command: Command }> }> = {
   serve: { summary: 'run the agent in the foreground', load: () => import('./commands/serve.js') },
   login: { summary: 'log in to an SSO session', load: () => import('./commands/login.js') },
   logout: { summary: 'log out of a session and forget its credentials', load: () => import('./commands/logout.js') },
@@ -23,11 +24,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   demo: { summary: 'emulator + agent + login in one go', load: () => import('./commands/demo.js') },
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
+  completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
+  // Hidden: what completion scripts call for profile and session names.
+  __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };
 
 function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const shown = Object.entries(COMMANDS).filter(([, c]) => !c.hidden);
+  const width = Math.max(...shown.map(([c]) => c.length));
+  const rows = shown.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
     `sso-agent ${VERSION}: an ssh-agent for AWS IAM Identity Center`,
     '',
@@ -36,11 +41,14 @@ function usage(): string {
     'Commands:',
     ...rows,
     '',
-    'Run `sso-agent <command> --help` for a command\'s options.',
+    'Run `sso-agent help <command>` (or `sso-agent <command> --help`) for a command\'s options.',
+    'Shell completion: `sso-agent completion --help`.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `sso-agent help CMD` is `sso-agent CMD --help`.
+  if (argv[0] === 'help' && argv[1] !== undefined && COMMANDS[argv[1]]) argv = [argv[1], '--help'];
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
@@ -52,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}; run \`sso-agent --help\` for the list\n`);
+    const near = Object.keys(COMMANDS).filter((c) => !COMMANDS[c]?.hidden).find((c) => editDistance(name, c) <= 2);
+    process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; run \`sso-agent --help\` for the list\n`);
     return EXIT_USAGE;
   }
   try {

@@ -114,7 +114,12 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     const role = core.resolveProfile(req.params.profile);
     // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
     const tokenFile = await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
-    return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile), tokenFile };
+    // A chained profile's own region wins over its session's.
+    const region = role.region ?? core.listSessions().find((s) => s.name === role.session)?.region;
+    return {
+      profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile), tokenFile,
+      ...(region ? { region } : {}),
+    };
   });
 
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.process.pattern, async (req, reply) => {

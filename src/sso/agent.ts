@@ -172,7 +172,7 @@ class SsoAgentCore implements AgentCore {
       let stale = 0;
       for (const a of accounts?.values() ?? []) { roles += a.roles.length; if (a.stale) stale++; }
       const expiresAt = this.tokens.expiresAt(name);
-      const { lastSync, lastError } = this.syncs.status(name);
+      const { lastSync, lastError, progress } = this.syncs.status(name);
       return {
         name,
         startUrl: config.startUrl,
@@ -183,6 +183,7 @@ class SsoAgentCore implements AgentCore {
         restored: this.restored.has(name),
         ...(lastSync !== undefined ? { lastSync: new Date(lastSync).toISOString() } : {}),
         ...(lastError ? { lastSyncError: lastError } : {}),
+        ...(progress ? { syncProgress: progress } : {}),
         accounts: accounts?.size ?? 0,
         roles,
         staleAccounts: stale,

@@ -1,7 +1,8 @@
 import {
   AgentError, InvalidSsoConfigError, LoginFailedError, LoginRequiredError, RoleNotAssignedError,
-  UpstreamError, UpstreamThrottledError, reloginHint,
+  UpstreamError, UpstreamThrottledError, UpstreamUnreachableError, reloginHint,
 } from '../errors.js';
+import { routeOf } from './clients.js';
 import { classifyError } from './retry-policy.js';
 
 /**
@@ -43,15 +44,49 @@ export function isTokenRejected(err: unknown): boolean {
 
 export interface SessionRef { name: string; startUrl: string; region: string }
 
+/** Node's codes for "no answer": the request never reached IAM Identity Center. */
+const UNREACHABLE_CODES: Record<string, string> = {
+  ENOTFOUND: 'DNS lookup failed', EAI_AGAIN: 'DNS lookup failed', ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset', ETIMEDOUT: 'connection timed out', EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable', EPIPE: 'connection closed', ECONNABORTED: 'connection aborted',
+};
+
+/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
+const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * A failure before any AWS answer: DNS, the network, or the proxy (down, or refusing with its
+ * own error page, which carries no AWS request id). Undefined for anything AWS said.
+ */
+export function unreachable(err: unknown, session: SessionRef, what: string): AgentError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const route = routeOf(err);
+  const code = (err as { code?: unknown }).code;
+  const host = route?.host ?? (err as { hostname?: string }).hostname ?? 'IAM Identity Center';
+  const response = (err as { $response?: { statusCode?: number; headers?: Record<string, string> } }).$response;
+  const fromProxy = route?.proxy !== undefined && response?.statusCode !== undefined && response.statusCode >= 400 &&
+    !Object.keys(response.headers ?? {}).some((h) => h.toLowerCase() === 'x-amzn-requestid');
+  const why = typeof code === 'string' ? UNREACHABLE_CODES[code] : (err as { name?: string }).name === 'TimeoutError' ? 'timed out' : undefined;
+  if (!why && !fromProxy) return undefined;
+  if (why === 'DNS lookup failed' && !REGION_SHAPE.test(session.region)) {
+    return new InvalidSsoConfigError(`${JSON.stringify(session.region)} is not an AWS region (SSO session ${session.name}): check sso_region, e.g. eu-west-1`, { cause: err });
+  }
+  if (route?.proxy) {
+    const said = fromProxy ? `answered HTTP ${response?.statusCode}` : why;
+    return new UpstreamUnreachableError(`${what}: could not reach ${host} through the proxy ${route.proxy} (${said}): check that the proxy runs and allows it, or HTTPS_PROXY/HTTP_PROXY/NO_PROXY`, { cause: err });
+  }
+  return new UpstreamUnreachableError(`${what}: could not reach ${host} (${why}): check the network, DNS or proxy settings (HTTPS_PROXY)`, { cause: err });
+}
+
 /** Portal API (ListAccounts, ListAccountRoles, GetRoleCredentials, Logout). */
 export function mapPortalError(err: unknown, session: SessionRef, what: string): AgentError {
   if (err instanceof AgentError) return err;
   if (isTokenRejected(err)) return new LoginRequiredError(session.name, 'has an expired or revoked token');
   const name = awsErrorName(err);
   if (name === 'ForbiddenException' || name === 'ResourceNotFoundException' || statusOf(err) === 403) {
-    return new RoleNotAssignedError(`${what}: IAM Identity Center says this role is not assigned to you (${describe(err)}); run \`sso-agent sync --session ${session.name}\` to refresh the list`, { cause: err });
+    return unreachable(err, session, what) ?? new RoleNotAssignedError(`${what}: IAM Identity Center says this role is not assigned to you (${describe(err)}); run \`sso-agent sync --session ${session.name}\` to refresh the list`, { cause: err });
   }
-  return upstream(err, what);
+  return unreachable(err, session, what) ?? upstream(err, what);
 }
 
 /** The "Invalid Grants" FAQ case: a start URL and region that do not belong together. */
@@ -83,9 +118,8 @@ export function mapLoginError(err: unknown, session: SessionRef): AgentError {
     case 'InvalidScopeException':
       return new InvalidSsoConfigError(`IAM Identity Center rejected the registration scopes of SSO session ${session.name}: check sso_registration_scopes (try sso:account:access)`, { cause: err });
   }
-  if (isNetworkLookupFailure(err)) {
-    return new InvalidSsoConfigError(`cannot reach IAM Identity Center in region ${session.region} for SSO session ${session.name}: check sso_region`, { cause: err });
-  }
+  const offline = unreachable(err, session, `the login for SSO session ${session.name}`);
+  if (offline) return offline;
   return upstream(err, `the login for SSO session ${session.name}`);
 }
 
@@ -94,10 +128,4 @@ export function isRefreshRejected(err: unknown): boolean {
   const name = awsErrorName(err);
   return name === 'InvalidGrantException' || name === 'UnauthorizedClientException' || name === 'InvalidClientException' ||
     name === 'ExpiredTokenException' || name === 'AccessDeniedException' || name === 'InvalidRequestException';
-}
-
-function isNetworkLookupFailure(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const code = (err as { code?: unknown }).code;
-  return code === 'ENOTFOUND';
 }

@@ -2,6 +2,7 @@ import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { SSOClient } from '@aws-sdk/client-sso';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { SessionConfig } from '../store/types.js';
+import { proxyRoute, type ProxyRoute } from './proxy.js';
 
 /**
  * Creates the AWS clients for one session. Injected into the core so tests can point it at the
@@ -47,33 +48,71 @@ export function authorizeBase(session: SessionConfig, env: NodeJS.ProcessEnv): s
   return endpoint.replace(/\/+$/, '');
 }
 
+/** Where an error came from, for messages: attached to every error a factory-made client throws. */
+export function routeOf(err: unknown): Pick<ProxyRoute, 'host' | 'proxy'> | undefined {
+  return typeof err === 'object' && err !== null ? (err as { $route?: ProxyRoute }).$route : undefined;
+}
+
+interface MiddlewareHost {
+  middlewareStack: { add(mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>, o: { step: 'initialize'; name: string }): void };
+}
+
+/** Tags errors with the host and proxy (outermost step: after the SDK's retries gave up). */
+function tagRoute<C>(client: C, route: ProxyRoute): C {
+  const tag = { host: route.host, ...(route.proxy ? { proxy: route.proxy } : {}) };
+  (client as unknown as MiddlewareHost).middlewareStack.add((next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (typeof err === 'object' && err !== null && !('$route' in err)) Object.defineProperty(err, '$route', { value: tag });
+      throw err;
+    }
+  }, { step: 'initialize', name: 'ssoAgentRouteTag' });
+  return client;
+}
+
 export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientFactory {
   const env = opts.env ?? process.env;
-  const requestHandler = { requestTimeout: opts.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 };
   const maxAttempts = opts.maxAttempts ?? 3;
+  /**
+   * Every client made here goes through the proxy the environment names for its endpoint (as the
+   * AWS CLI would), so a client added to this factory gets proxy support by calling this.
+   */
+  const connect = (endpoint: string) => {
+    const route = proxyRoute(endpoint, env);
+    const requestHandler = {
+      requestTimeout: opts.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000,
+      ...(route.httpAgent ? { httpAgent: route.httpAgent } : {}),
+      ...(route.httpsAgent ? { httpsAgent: route.httpsAgent } : {}),
+    };
+    return { route, requestHandler };
+  };
   return {
     oidc(session) {
       const endpoint = oidcEndpoint(session, env);
-      return new SSOOIDCClient({
+      const { route, requestHandler } = connect(endpoint ?? `https://oidc.${session.region}.amazonaws.com`);
+      return tagRoute(new SSOOIDCClient({
         region: session.region, maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      });
+      }), route);
     },
     portal(session, purpose = 'default') {
       const endpoint = portalEndpoint(session, env);
-      return new SSOClient({
+      const { route, requestHandler } = connect(endpoint ?? `https://portal.sso.${session.region}.amazonaws.com`);
+      return tagRoute(new SSOClient({
         region: session.region, maxAttempts: purpose === 'sync' ? 1 : maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      });
+      }), route);
     },
     sts(region, credentials) {
       const endpoint = stsEndpoint(env);
-      return new STSClient({
+      const { route, requestHandler } = connect(endpoint ?? `https://sts.${region}.amazonaws.com`);
+      return tagRoute(new STSClient({
         region, maxAttempts, retryMode: 'standard', requestHandler,
         // Only the keys: an `expiration` in epoch ms (the agent's own shape) would confuse the SDK.
         credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
         ...(endpoint ? { endpoint } : {}),
-      });
+      }), route);
     },
   };
 }

@@ -111,7 +111,8 @@ export function startUrlProblem(input: string): string | undefined {
     return 'is not a URL';
   }
   if (url.protocol !== 'https:') return `must use https (got ${url.protocol.replace(':', '')})`;
-  if (url.search || url.hash) return 'must not carry a query or fragment';
+  if (url.search) return 'must not carry a query (?…)';
+  // A fragment is what the browser bar shows (…/start/#/): parseStartUrl drops it.
   return undefined;
 }
 
@@ -130,7 +131,11 @@ export function parseStartUrl(input: string): string {
     throw new InvalidInputError(`${JSON.stringify(input)} is not a URL: pass the portal URL, e.g. --start-url https://d-1234567890.awsapps.com/start`);
   }
   if (problem) throw new InvalidInputError(`the start URL ${problem}: pass e.g. --start-url https://d-1234567890.awsapps.com/start`);
-  return new URL(input).toString().replace(/\/+$/, '');
+  const url = new URL(input);
+  // The browser bar shows the portal as …/start/#/ (a client-side route): the fragment never
+  // reaches a server, so dropping it keeps the URL the portal means.
+  url.hash = '';
+  return url.toString().replace(/#$/, '').replace(/\/+$/, '');
 }
 
 export function parseRegion(input: string): string {

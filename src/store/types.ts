@@ -53,7 +53,12 @@ export interface SessionStatus {
   roles: number;
   /** Accounts whose last listing failed; their roles are last-known. */
   staleAccounts: number;
+  /** While a sync runs: how far it got (for progress on a terminal). */
+  syncProgress?: SyncProgress;
 }
+
+/** A running sync: `accounts` found so far (final once `phase` is 'roles'), `listed` of them done. */
+export interface SyncProgress { phase: 'accounts' | 'roles'; accounts: number; listed: number }
 
 /** One role the person can assume, as the catalog knows it. */
 export interface CatalogRole {

@@ -47,7 +47,7 @@ async function setup(): Promise<{ core: FakeCore; env: NodeJS.ProcessEnv; port: 
 t.test('status and ls: tables for people, JSON with --json', async (t) => {
   const { env, port } = await setup();
   let r = await run(['status'], env);
-  t.equal(r.code, 0, r.stderr);
+  t.equal(r.code, 3, 'exit 3: session play needs a login');
   t.match(r.stdout, new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
   t.match(r.stdout, /^work\s+active/m);
   t.match(r.stdout, /play: run `sso-agent login --session play`/);
@@ -67,6 +67,17 @@ t.test('status and ls: tables for people, JSON with --json', async (t) => {
   for (const row of rows) t.ok('roleArn' in row, 'the roleArn key is there (null: see ls --help)');
   r = await run(['ls', '--session', 'play', '--json'], env);
   t.equal(JSON.parse(r.stdout).length, 1);
+  r = await run(['ls', '--session', 'nope'], env);
+  t.equal(r.code, 1, 'an unknown session is an error');
+  t.match(r.stderr, /^sso-agent: no SSO session named "nope"/);
+  r = await run(['ls', 'prod', '--names'], env);
+  t.equal(r.stdout, 'prod-admin\nprod-readonly\n');
+  r = await run(['ls', '--jsn'], env);
+  t.equal(r.code, 2);
+  t.equal(r.stderr, 'sso-agent: ls: unknown option --jsn (did you mean --json?); ls accepts --json, --names, --session SESSION, --account ACCOUNT, --role ROLE, --help\n');
+  r = await run(['help', 'ls'], env);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /^Usage: sso-agent ls/);
 });
 
 t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t) => {
@@ -76,17 +87,18 @@ t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t
   t.match(r.stdout, /^unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/);
   t.match(r.stdout, new RegExp(`export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127\\.0\\.0\\.1:${port}/v1/credentials/prod-admin';`));
   t.notMatch(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=/m, 'no token value: it would stop working at the next agent start');
-  r = await run(['env', '111111111111:Admin', '--format', 'json'], env);
+  r = await run(['env', '111111111111:Admin', '--format', 'json', '--file-only'], env);
   const vars = JSON.parse(r.stdout);
-  t.same(Object.keys(vars).sort(), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']);
+  t.same(Object.keys(vars).filter((k) => k.startsWith('AWS_CONTAINER')).sort(), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'], '--file-only: no token value');
   t.equal(statSync(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).mode & 0o777, 0o600, 'the token file is private');
   const res = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: readFileSync(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, 'utf8') });
   t.equal(res.status, 200);
   t.equal(res.json<{ AccountId: string }>().AccountId, '111111111111');
   r = await run(['env', 'prod-admin', '--format', 'fish'], env);
   t.match(r.stdout, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '/m);
-  r = await run(['env', 'prod-admin', '--with-token'], env);
-  t.match(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='[A-Za-z0-9_-]{43}';$/m, '--with-token adds the value for clients that read only the variable');
+  r = await run(['env', 'prod-admin'], env);
+  t.match(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='[A-Za-z0-9_-]{43}';$/m, 'by default the value too, for clients that read only the variable');
+  t.match(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/m);
   t.notMatch(r.stdout, /secret-|session-token-/, 'env prints no AWS secret');
 
   r = await run(['env', 'prod-admin', '--format', 'csh'], env);
@@ -113,9 +125,15 @@ t.test('exec: the profile env, cleared variables, the child\'s exit status', asy
   t.match(seen.f, /\/tokens\/dev-admin$/, 'the agent\'s token file replaces the parent\'s');
   t.equal(seen.r, 'eu-west-1');
 
+  // The session's region when the person set none; SSO_AGENT_PROFILE for prompts.
+  const own = await run(['exec', 'dev-admin', '--', process.execPath, '-e', 'console.log(process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION, process.env.SSO_AGENT_PROFILE)'], env);
+  t.equal(own.stdout, 'us-east-1 us-east-1 dev-admin\n');
+  const flag = await run(['exec', 'dev-admin', '--region', 'ap-south-1', '--', process.execPath, '-e', 'console.log(process.env.AWS_REGION)'], { ...env, AWS_REGION: 'eu-west-1' });
+  t.equal(flag.stdout, 'ap-south-1\n', '--region overrides');
+
   const nf = await run(['exec', 'dev-admin', '--', 'no-such-command-xyz'], env);
-  t.equal(nf.code, 1);
-  t.match(nf.stderr, /command not found: no-such-command-xyz/);
+  t.equal(nf.code, 127, 'not found: 127, as shells do');
+  t.equal(nf.stderr, 'sso-agent: no-such-command-xyz: command not found\n');
   const usage = await run(['exec', 'dev-admin', '--'], env);
   t.equal(usage.code, 2);
 });
@@ -259,7 +277,7 @@ t.test('every command says the agent is not running and how to start it', async 
 });
 
 t.test('every command has --help', async (t) => {
-  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo', 'session']) {
+  for (const cmd of ['serve', 'login', 'logout', 'sync', 'status', 'ls', 'env', 'exec', 'credential-process', 'demo', 'session', 'completion', 'console']) {
     const r = await run([cmd, '--help'], { PATH: process.env.PATH });
     t.equal(r.code, 0, cmd);
     t.match(r.stdout, new RegExp(`^Usage: sso-agent ${cmd}`), cmd);

@@ -49,19 +49,19 @@ t.test('relativeTime', async (t) => {
 
 const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok_en-123', tokenFile: '/run/user/1000/sso-agent/tokens/prod-admin' };
 
-t.test('formatEnv points at the token file; the token itself only with --with-token', async (t) => {
-  t.equal(formatEnv(pe, 'sh'), [
+t.test('formatEnv points at the token file and sets the token beside it; --file-only leaves the token out', async (t) => {
+  t.equal(formatEnv({ ...pe, withToken: false }, 'sh'), [
     'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_CONTAINER_AUTHORIZATION_TOKEN;',
     "export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8732/v1/credentials/prod-admin';",
     "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/run/user/1000/sso-agent/tokens/prod-admin';",
     '',
   ].join('\n'));
-  t.notMatch(formatEnv(pe, 'sh'), /tok_en-123/, 'a token from this start is not printed: it would stop working at the next one');
-  t.match(formatEnv({ ...pe, withToken: true }, 'sh'), /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';$/m);
+  t.notMatch(formatEnv({ ...pe, withToken: false }, 'sh'), /tok_en-123/, '--file-only prints no token value');
+  t.match(formatEnv(pe, 'sh'), /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='tok_en-123';$/m, 'by default the token too, for clients that read only the variable');
   const fish = formatEnv(pe, 'fish');
   t.match(fish, /^set -e AWS_PROFILE;$/m);
   t.match(fish, /^set -gx AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '\/run\/user\/1000\/sso-agent\/tokens\/prod-admin';$/m);
-  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: pe.tokenFile });
+  t.same(JSON.parse(formatEnv(pe, 'json')), { AWS_CONTAINER_CREDENTIALS_FULL_URI: pe.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: pe.tokenFile, AWS_CONTAINER_AUTHORIZATION_TOKEN: pe.token });
   t.match(formatEnv({ ...pe, uri: "it's" }, 'sh'), /'it'\\''s'/, 'single quotes are escaped for sh');
 });
 

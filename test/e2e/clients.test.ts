@@ -141,19 +141,21 @@ t.test('JS SDK v3 providers sign an STS call the emulator accepts', async (t) =>
     t.ok(creds.expiration instanceof Date && creds.expiration.getTime() > Date.now() + 15 * 60_000, 'more than 15 min left, past every SDK refresh window');
   });
 
-  // fromContainerMetadata (@smithy/credential-provider-imds) reads the token variable only: it
-  // needs `env --with-token`; without it the agent's 401 names the fix.
-  await withEnv(envA, async () => {
+  // fromContainerMetadata (@smithy/credential-provider-imds) reads the token variable only: after
+  // `env --file-only` it sends no header, and the agent's 401 names the fix.
+  const fileOnly: NodeJS.ProcessEnv = { ...envA };
+  delete fileOnly.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  await withEnv(fileOnly, async () => {
     const err = await fromContainerMetadata({ maxRetries: 0 })().then(() => undefined, (e: unknown) => e as Error);
     t.ok(err, 'fromContainerMetadata without the token variable fails');
   });
   const noToken = await agentGet(envA.AWS_CONTAINER_CREDENTIALS_FULL_URI as string);
   t.equal(noToken.status, 401);
-  t.match(noToken.json(), { Code: 'MissingAuthorization', Message: /AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*sso-agent env .* --with-token/ });
+  t.match(noToken.json(), { Code: 'MissingAuthorization', Message: /AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*eval "\$\(sso-agent env .*\)"/ });
   const withToken: NodeJS.ProcessEnv = { ...envA, AWS_CONTAINER_AUTHORIZATION_TOKEN: (await profileEnv(world, a.profile)).AWS_CONTAINER_AUTHORIZATION_TOKEN };
   delete withToken.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
   await withEnv(withToken, async () => {
-    expectArn(t, await callerArn(fromContainerMetadata({ maxRetries: 0 })), a, 'fromContainerMetadata (with --with-token)');
+    expectArn(t, await callerArn(fromContainerMetadata({ maxRetries: 0 })), a, 'fromContainerMetadata (with the token variable env prints by default)');
   });
 
   const config = join(world.home, 'home/.aws/config-js');

@@ -45,8 +45,12 @@ t.test('demo: paste the lines, aws answers with the role ARN; Ctrl-C cleans up',
 
   const socket = /SSO_AGENT_SOCK=(\S+?);/.exec(out)?.[1] ?? '';
   t.ok(existsSync(socket), 'the demo agent\'s socket is live');
-  const ls = await run(process.execPath, [MAIN, 'ls', '--json'], { ...env, SSO_AGENT_SOCK: socket });
-  t.equal(JSON.parse(ls.stdout).length, 4, 'sso-agent ls works against the demo agent');
+  // The "look around" line, pasted as printed, in a shell where no sso-agent is on PATH (a checkout).
+  const lsLine = lines.find((l) => l.startsWith('export SSO_AGENT_SOCK=')) ?? '';
+  t.match(lsLine, / ls$/, 'prints a pasteable ls line');
+  const ls = await run('sh', ['-c', lsLine + ' --json'], { ...env, PATH: '/usr/bin:/bin' });
+  t.equal(ls.code, 0, ls.stderr);
+  t.equal(JSON.parse(ls.stdout).length, 4, 'the printed ls line works against the demo agent');
 
   demo.kill('SIGINT');
   t.equal(await exited, 0, 'Ctrl-C: exit 0');

@@ -69,7 +69,10 @@ t.test('start URL, region, scopes and session names: accepted and rejected input
   for (const [input, want] of [
     ['https://d-1234567890.awsapps.com/start', 'https://d-1234567890.awsapps.com/start'],
     ['https://d-1234567890.awsapps.com/start/', 'https://d-1234567890.awsapps.com/start'],
-    ['https://mycorp.awsapps.com/start#/', undefined],
+    // Pasted from the browser bar: the client-side route is dropped, not refused.
+    ['https://mycorp.awsapps.com/start#/', 'https://mycorp.awsapps.com/start'],
+    ['https://mycorp.awsapps.com/start/#/', 'https://mycorp.awsapps.com/start'],
+    ['https://mycorp.awsapps.com/start/#/?tab=accounts', 'https://mycorp.awsapps.com/start'],
     ['http://d-1234567890.awsapps.com/start', undefined],
     ['d-1234567890.awsapps.com/start', undefined],
     ['https://ssoins-1234.portal.us-east-1.app.aws', 'https://ssoins-1234.portal.us-east-1.app.aws'],
@@ -148,7 +151,12 @@ t.test('AWS errors become the catalog\'s classes in one place', async (t) => {
   t.match(mapLoginError(sdkError('ExpiredTokenException', 400), session), { code: 'LoginFailed', message: /expired/ });
   t.match(mapLoginError(sdkError('InvalidGrantException', 400), session), { code: 'InvalidSsoConfiguration', message: /https:\/\/d-1234567890\.awsapps\.com\/start in region eu-west-1/ });
   t.match(mapLoginError(sdkError('InvalidRequestException', 400), session), { code: 'InvalidSsoConfiguration', message: /sso_region/ });
-  t.match(mapLoginError(Object.assign(new Error('getaddrinfo ENOTFOUND oidc.eu-wst-1.amazonaws.com'), { code: 'ENOTFOUND' }), session), { code: 'InvalidSsoConfiguration', message: /region eu-west-1/ });
+  // DNS and connection failures say what happened; only a malformed region blames sso_region.
+  const offline = mapLoginError(Object.assign(new Error('getaddrinfo ENOTFOUND oidc.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'oidc.eu-west-1.amazonaws.com' }), session);
+  t.match(offline, { code: 'UpstreamUnreachable', message: /could not reach oidc\.eu-west-1\.amazonaws\.com \(DNS lookup failed\): check the network, DNS or proxy/ });
+  t.notMatch(offline.message, /sso_region/);
+  t.match(mapLoginError(Object.assign(new Error('getaddrinfo ENOTFOUND oidc.eu-wst1.amazonaws.com'), { code: 'ENOTFOUND' }), { ...session, region: 'eu-wst1' }), { code: 'InvalidSsoConfiguration', message: /"eu-wst1" is not an AWS region.*check sso_region/ });
+  t.match(mapPortalError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), session, 'listing'), { code: 'UpstreamUnreachable', message: /^listing: could not reach .*\(connection refused\)/ });
   t.match(mapLoginError(sdkError('InternalServerException', 500), session), { code: 'UpstreamError' });
   t.match(mapPortalError(sdkError('UnauthorizedException', 401), session, 'x'), { code: 'LoginRequired', message: /sso-agent login --session work/ });
   t.match(mapPortalError(sdkError('ForbiddenException', 403), session, 'x'), { code: 'RoleNotAssigned' });

@@ -120,3 +120,23 @@ t.test('sync of an unknown or logged-out session says what to do', async (t) => 
   await t.rejects(h.core.sync('work'), { code: 'LoginRequired', message: /^SSO session work needs a login: run `sso-agent login --session work`$/ });
   await t.rejects(h.core.sync(), { code: 'LoginRequired' });
 });
+
+t.test('a running sync shows its progress in the session status, and none once done', async (t) => {
+  const h = await harness({ emulator: { accounts: 12, rolesPerAccount: 1 } });
+  t.teardown(() => h.close());
+  await deviceLogin(h);
+  await h.control('faults', { latencyMs: 20 });
+  const seen: Array<{ phase: string; accounts: number; listed: number }> = [];
+  const sync = h.core.sync('work');
+  let done = false;
+  void sync.finally(() => { done = true; });
+  while (!done) {
+    const p = h.core.listSessions().find((s) => s.name === 'work')?.syncProgress;
+    if (p && JSON.stringify(p) !== JSON.stringify(seen.at(-1))) seen.push({ ...p });
+    await new Promise((r) => setImmediate(r));
+  }
+  await sync;
+  t.ok(seen.some((p) => p.phase === 'roles' && p.accounts === 12 && p.listed > 0 && p.listed < 12), 'part-way: some of 12 accounts listed');
+  t.ok(seen.every((p, i) => i === 0 || p.listed >= (seen[i - 1]?.listed ?? 0) || p.phase !== seen[i - 1]?.phase), 'the count only grows');
+  t.equal(h.core.listSessions().find((s) => s.name === 'work')?.syncProgress, undefined, 'cleared when the sync ends');
+});

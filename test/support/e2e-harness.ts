@@ -96,9 +96,9 @@ export function runCli(world: World, args: string[], opts: { onStderr?: (all: st
 }
 
 /** Runs any program to completion; `onStderr` sees all of stderr so far after each chunk. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onStderr?: (all: string) => void): Promise<CliRun> {
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, onStderr?: (all: string) => void, cwd?: string): Promise<CliRun> {
   return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
@@ -137,9 +137,9 @@ export async function loginPkce(world: World, args: string[]): Promise<CliRun & 
   return { ...r, callbackStatus, callbackBody };
 }
 
-/** Parses `sso-agent env --format json --with-token` (the token value too, for tests that send it by hand). */
+/** Parses `sso-agent env --format json` (the token value too, for tests that send it by hand). */
 export async function profileEnv(world: World, profile: string): Promise<{ AWS_CONTAINER_CREDENTIALS_FULL_URI: string; AWS_CONTAINER_AUTHORIZATION_TOKEN: string; AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: string }> {
-  const r = await runCli(world, ['env', profile, '--format', 'json', '--with-token']);
+  const r = await runCli(world, ['env', profile, '--format', 'json']);
   if (r.code !== 0) throw new Error(`sso-agent env failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

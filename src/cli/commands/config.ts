@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigFileError, NoProfilesError, UsageError } from '../../errors.js';
 import { socketPath } from '../../paths.js';
 import type { CatalogRole, SessionStatus } from '../../store/types.js';
@@ -70,6 +71,13 @@ async function readConfig(file: string): Promise<Buffer | null> {
   }
 }
 
+async function requireFolder(file: string): Promise<void> {
+  const dir = dirname(file);
+  const st = await stat(dir).catch(() => undefined);
+  if (!st) throw new ConfigFileError(`the folder ${dir} does not exist, so ${file} was not written: create it (mkdir -p ${dir}) or pass another --config-file`);
+  if (!st.isDirectory()) throw new ConfigFileError(`${dir} is not a folder, so ${file} cannot be written: pass another --config-file`);
+}
+
 export async function runConfig(argv: string[], deps: ConfigDeps): Promise<number> {
   const { values, positionals, help } = parseCommandArgs('config', argv, {
     write: { type: 'boolean' },
@@ -91,6 +99,8 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   if (values.region !== undefined && !REGION.test(values.region)) throw new UsageError(`--region takes a region such as eu-west-1, not ${JSON.stringify(values.region)}`);
 
   const file = configFilePath(values['config-file'], deps.env, deps.cwd);
+  // Only the default place (~/.aws) is created: a --config-file folder that is missing is a typo more often than a wish.
+  if (values['config-file'] !== undefined) await requireFolder(file);
   const raw = await readConfig(file);
   const text = raw === null ? '' : raw.toString('utf8');
   // Decoding and re-encoding must give the same bytes, or "preserved byte for byte" would be a lie.

@@ -5,12 +5,14 @@ import { pino } from 'pino';
 import { startEmulator } from '../../emulator/index.js';
 import { LoginFailedError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
+import { routeWarningsToLog } from '../../process-warnings.js';
 import type { EnvReply } from '../../admin-api.js';
 import { startDaemon } from '../../server/daemon.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs, rejectPositionals, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { formatEnv } from '../env-lines.js';
+import { selfInvocation } from '../self-invocation.js';
 
 const HELP = `Usage: sso-agent demo [--port N] [--accounts N] [--roles-per-account N]
 
@@ -24,6 +26,10 @@ Options:
   --accounts N           emulated accounts (default 3)
   --roles-per-account N  roles in each account (default 2)
 `;
+
+function shQuote(v: string): string {
+  return /^[A-Za-z0-9_\-./+,:@%=]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
 
 export const command: Command = async (argv) => {
   const { values, positionals, help } = parseCommandArgs('demo', argv, {
@@ -60,6 +66,8 @@ export const command: Command = async (argv) => {
     };
     // The agent's JSON log goes to stderr at warn, so stdout stays the readable instructions.
     const logger = createLogger({ level: 'warn', stream: pino.destination({ fd: 2, sync: false }) });
+    const restoreWarnings = routeWarningsToLog(logger);
+    cleanup.push(async () => restoreWarnings());
     const daemon = await startDaemon({ port, socket, env, logger });
     cleanup.push(() => daemon.close());
 
@@ -92,7 +100,9 @@ export const command: Command = async (argv) => {
     out.write([
       '',
       `It answers with an Arn like arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${role.roleName}_…/…`,
-      `Any SDK works the same way (the variables point it at the agent). To look around: export SSO_AGENT_SOCK=${socket}; sso-agent ls`,
+      'Any SDK works the same way (the variables point it at the agent). To look around from that shell:',
+      '',
+      `export SSO_AGENT_SOCK=${shQuote(socket)}; ${selfInvocation()} ls`,
       '',
     ].join('\n') + '\n');
 

@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { InvalidInputError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { childEnv } from '../env-lines.js';
+import { childEnv, chooseRegion } from '../env-lines.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit.js';
 import type { EnvReply } from '../../admin-api.js';
 
-const HELP = `Usage: sso-agent exec PROFILE -- CMD [ARGS…]
+const HELP = `Usage: sso-agent exec PROFILE [--region R] -- CMD [ARGS…]
 
-Runs CMD with the environment \`sso-agent env PROFILE\` prints (and AWS_PROFILE, static keys and
-other credential variables removed). Exits with CMD's status; signals are passed on to it.
+Runs CMD with the environment \`sso-agent env PROFILE\` prints (AWS_REGION and AWS_DEFAULT_REGION,
+SSO_AGENT_PROFILE, and AWS_PROFILE, static keys and other credential variables removed). Exits
+with CMD's status (127 when CMD is not found, 126 when it cannot be run, as shells do); signals
+are passed on to it.
 `;
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
@@ -23,13 +26,15 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
-  if (own.length !== 1 || (own[0] ?? '').startsWith('-')) throw new UsageError('exec takes one PROFILE before `--`; see `sso-agent exec --help`');
+  const { values, positionals } = parseCommandArgs('exec', own, { region: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('exec takes one PROFILE before `--`; see `sso-agent exec --help`');
   if (cmd.length === 0) throw new UsageError('exec needs a command after the profile: `sso-agent exec PROFILE -- CMD [ARGS…]`');
-  const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(own[0] as string));
+  const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
   const [file, ...args] = cmd as [string, ...string[]];
+  const env = childEnv(process.env, { ...reply, region: chooseRegion(values.region, process.env, reply.region) });
 
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(file, args, { stdio: 'inherit', env: childEnv(process.env, reply) });
+    const child = spawn(file, args, { stdio: 'inherit', env });
     const handlers = new Map<NodeJS.Signals, () => void>();
     for (const sig of FORWARDED) {
       // The terminal already sends Ctrl-C to the whole process group; forwarding again is harmless
@@ -41,8 +46,9 @@ export const command: Command = async (argv) => {
     const cleanup = () => { for (const [sig, h] of handlers) process.off(sig, h); };
     child.once('error', (err: NodeJS.ErrnoException) => {
       cleanup();
-      if (err.code === 'ENOENT') reject(new InvalidInputError(`command not found: ${file}`));
-      else if (err.code === 'EACCES') reject(new InvalidInputError(`permission denied: ${file}`));
+      // The shell's codes: 127 not found, 126 found but not runnable.
+      if (err.code === 'ENOENT') { process.stderr.write(`sso-agent: ${file}: command not found\n`); resolve(127); }
+      else if (err.code === 'EACCES') { process.stderr.write(`sso-agent: ${file}: permission denied\n`); resolve(126); }
       else reject(err);
     });
     child.once('exit', (code, signal) => {

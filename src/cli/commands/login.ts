@@ -1,10 +1,11 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import type { LoginReply } from '../../admin-api.js';
 import { UsageError } from '../../errors.js';
-import type { LoginPrompt, LoginRequest, SyncSummary } from '../../store/types.js';
+import type { LoginPrompt, LoginRequest, SessionStatus, SyncSummary } from '../../store/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';
+import { describeSync, withAgentProgress } from '../progress.js';
 
 const HELP = `Usage: sso-agent login [--session NAME] [--start-url URL --region R] [--device-code | --pkce] [--no-browser] [--scopes LIST] [--force]
 
@@ -95,28 +96,23 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** A ticking line on a terminal; one line otherwise (logs and CI should not fill with spinner frames). */
-async function withProgress<T>(prompt: LoginPrompt, work: Promise<T>): Promise<T> {
-  const err = process.stderr;
-  const started = Date.now();
+/** What the wait is about, per flow and phase; the numbers change, the words say what is awaited. */
+export function loginWaitText(prompt: LoginPrompt, s: SessionStatus | undefined, elapsedS: number, now: number): string {
+  if (s?.syncProgress) return `Approved; ${describeSync(s.syncProgress)}`;
+  if (s && s.state !== 'login-pending' && s.state !== 'not-logged-in' && s.state !== 'login-needed') return 'Approved; listing your accounts and roles';
   const deadline = Date.parse(prompt.expiresAt);
-  if (!err.isTTY) {
-    err.write('Waiting for the login to be approved…\n');
-    return work;
-  }
-  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-  let i = 0;
-  const draw = () => {
-    const waited = Math.round((Date.now() - started) / 1000);
-    const left = Number.isNaN(deadline) ? '' : `, ${Math.max(0, Math.round((deadline - Date.now()) / 1000))}s left`;
-    err.write(`\r${frames[i++ % frames.length]} Waiting for approval in the browser (${waited}s${left})  `);
-  };
-  draw();
-  const timer = setInterval(draw, 250);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-    err.write('\r\x1b[K');
-  }
+  const left = Number.isNaN(deadline) ? '' : `, ${Math.max(0, Math.round((deadline - now) / 1000))}s left`;
+  const what = prompt.flow === 'device'
+    ? `Waiting for you to confirm the code ${prompt.userCode ?? ''} in the browser and allow access`
+    : 'Waiting for you to sign in and allow access in the browser (it then returns to the agent)';
+  return `${what} (${elapsedS}s${left})`;
+}
+
+function withProgress<T>(prompt: LoginPrompt, work: Promise<T>): Promise<T> {
+  return withAgentProgress(work, {
+    sessions: [prompt.session],
+    tty: Boolean(process.stderr.isTTY),
+    write: (t) => process.stderr.write(t),
+    render: (s, elapsed) => loginWaitText(prompt, s, elapsed, Date.now()),
+  });
 }

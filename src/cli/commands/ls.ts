@@ -1,21 +1,28 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import type { ProfilesReply, StatusReply } from '../../admin-api.js';
+import { SessionNotFoundError, UsageError } from '../../errors.js';
 import type { CatalogRole, SessionState } from '../../store/types.js';
-import { parseCommandArgs, rejectPositionals } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { filterProfiles, type ProfileFilter } from '../filter-profiles.js';
 import { formatTable } from '../table.js';
 
-const HELP = `Usage: sso-agent ls [--json] [--session NAME]
+const HELP = `Usage: sso-agent ls [PATTERN] [--session NAME] [--account ID|NAME] [--role NAME] [--json | --names]
 
-One row per profile (role you can assume), including the roles of sessions that need a login
-(known from an earlier run; marked "login needed": run \`sso-agent login --session NAME\`).
-A profile's name never changes while its role exists.
+One row per profile (role you can assume). PATTERN, --account (an id, or the account's name) and
+--role match a part of the name, or the whole name as a glob with * and ?, ignoring case:
+  sso-agent ls prod              profiles whose name contains "prod"
+  sso-agent ls --role '*admin*' --account 123456789012
 
---json prints an array of objects with profile, session, accountId, accountName, roleName,
-roleArn, stale and loginNeeded; chained profiles (role_arn + source_profile in the AWS config)
-also carry "chained": true and their "source". roleArn is null: the portal API does not reveal the IAM role's ARN
-(its AWSReservedSSO_<permission set>_<suffix> name), and the agent does not invent one. Any ARN of
-that role is still accepted wherever a PROFILE is, matched by partition, account and permission set.
+Roles of sessions that need a login are listed too (known from an earlier run; marked "login
+needed": run \`sso-agent login --session NAME\`). A profile's name never changes while its role exists.
+
+  --json    an array of objects with profile, session, accountId, accountName, roleName, roleArn,
+            stale and loginNeeded; chained profiles (role_arn + source_profile in the AWS config)
+            also carry "chained": true and their "source". roleArn is null: the portal API does not
+            reveal the IAM role's ARN (AWSReservedSSO_<permission set>_<suffix>), and the agent does
+            not invent one; any ARN of the role is still accepted wherever a PROFILE is.
+  --names   profile names only, one a line (for scripts)
 `;
 
 /** States in which a session's profiles cannot be served until someone logs in. */
@@ -38,18 +45,31 @@ export function formatProfiles(roles: Array<CatalogRole & { loginNeeded?: boolea
 }
 
 export const command: Command = async (argv) => {
-  const { values, positionals, help } = parseCommandArgs('ls', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' } });
+  const { values, positionals, help } = parseCommandArgs('ls', argv, {
+    json: { type: 'boolean' }, names: { type: 'boolean' }, session: { type: 'string', short: 's' },
+    account: { type: 'string' }, role: { type: 'string' },
+  });
   if (help) {
     process.stdout.write(HELP);
     return 0;
   }
-  rejectPositionals('ls', positionals);
-  const [roles, status] = await Promise.all([
+  if (positionals.length > 1) throw new UsageError(`ls takes at most one PATTERN (got ${positionals.join(' ')}); quote a glob: sso-agent ls '*admin*'`);
+  if (values.json && values.names) throw new UsageError('pass --json or --names, not both');
+  const [all, status] = await Promise.all([
     adminRequest<ProfilesReply>('GET', ADMIN_ROUTES.profiles),
     adminRequest<StatusReply>('GET', ADMIN_ROUTES.status),
   ]);
-  let rows = profileRows(roles, status.sessions);
-  if (values.session !== undefined) rows = rows.filter((r) => r.session === values.session);
-  process.stdout.write(values.json ? JSON.stringify(rows, null, 2) + '\n' : formatProfiles(rows));
+  // A session with no roles yet is not an error; a name the agent does not know is.
+  if (values.session !== undefined && !status.sessions.some((s) => s.name === values.session)) throw new SessionNotFoundError(values.session);
+  const filter: ProfileFilter = {};
+  if (values.session !== undefined) filter.session = values.session;
+  if (values.account !== undefined) filter.account = values.account;
+  if (values.role !== undefined) filter.role = values.role;
+  if (positionals[0] !== undefined) filter.profile = positionals[0];
+  const roles = profileRows(filterProfiles(all, filter), status.sessions);
+  if (values.json) process.stdout.write(JSON.stringify(roles, null, 2) + '\n');
+  else if (values.names) process.stdout.write(roles.map((r) => r.profile + '\n').join(''));
+  else if (roles.length === 0 && all.length > 0) process.stdout.write(`No profile matches; \`sso-agent ls\` lists all ${all.length}.\n`);
+  else process.stdout.write(formatProfiles(roles));
   return 0;
 };

@@ -5,6 +5,7 @@ import { startDaemon } from '../../server/daemon.js';
 import { inheritedListenFd } from '../../server/socket-activation.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { routeWarningsToLog } from '../../process-warnings.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
 
@@ -58,6 +59,7 @@ export const command: Command = async (argv) => {
   }
 
   const daemon = await startDaemon(opts);
+  routeWarningsToLog(daemon.logger);
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       daemon.logger.info({ signal }, 'signal received');

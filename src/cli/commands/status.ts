@@ -1,6 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { reloginHint } from '../../errors.js';
 import type { AgentInfo, StatusReply } from '../../admin-api.js';
+import type { SessionStatus } from '../../store/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
@@ -10,9 +11,21 @@ const HELP = `Usage: sso-agent status [--json]
 The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
 counts. Never prints a secret. Under \`serve --persist keychain\` it says whether the keychain
 is in use (or why not), and sessions brought back from it at start show as "(restored)".
+
+Exit status: 0 when every session can serve credentials, 3 when any session needs a login
+(not-logged-in or login-needed; the output names the command to run), 1 when no agent runs.
+If a tool says "Missing credentials in config", "NoCredentialProviders" or similar, run this.
 `;
 
 export type { StatusReply } from '../../admin-api.js';
+
+/** Exit status when a session needs a person at a browser (documented in --help). */
+export const NEEDS_LOGIN_EXIT = 3;
+
+/** The states in which a session cannot serve until someone logs in; the one place `status` decides it. */
+export function needsLogin(state: SessionStatus['state']): boolean {
+  return state === 'login-needed' || state === 'not-logged-in';
+}
 
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
@@ -31,7 +44,7 @@ export function formatStatus(s: StatusReply, now: number): string {
     x.startUrl,
   ]);
   const hints = s.sessions
-    .filter((x) => x.state === 'login-needed' || x.state === 'not-logged-in')
+    .filter((x) => needsLogin(x.state))
     .map((x) => `${x.name}: ${reloginHint(x.name)}`);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
@@ -53,5 +66,5 @@ export const command: Command = async (argv) => {
   rejectPositionals('status', positionals);
   const reply = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
   process.stdout.write(values.json ? JSON.stringify(reply, null, 2) + '\n' : formatStatus(reply, Date.now()));
-  return 0;
+  return reply.sessions.some((x) => needsLogin(x.state)) ? NEEDS_LOGIN_EXIT : 0;
 };

@@ -2,10 +2,12 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import type { SyncSummary } from '../../store/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
+import { describeSync, withAgentProgress } from '../progress.js';
 
 const HELP = `Usage: sso-agent sync [--session NAME] [--json]
 
-Re-lists accounts and roles now (every session, or one).
+Re-lists accounts and roles now (every session, or one). On a terminal it shows how many
+accounts have been listed of how many; elsewhere it prints only the result.
 `;
 
 export const command: Command = async (argv) => {
@@ -19,7 +21,15 @@ export const command: Command = async (argv) => {
   }
   rejectPositionals('sync', positionals, '--session');
   const body = values.session !== undefined ? { session: values.session } : {};
-  const summaries = await adminRequest<SyncSummary[]>('POST', ADMIN_ROUTES.sync, body, { timeoutMs: 0 });
+  const request = adminRequest<SyncSummary[]>('POST', ADMIN_ROUTES.sync, body, { timeoutMs: 0 });
+  const summaries = process.stderr.isTTY && !values.json
+    ? await withAgentProgress(request, {
+      ...(values.session !== undefined ? { sessions: [values.session] } : {}),
+      tty: true,
+      write: (t) => process.stderr.write(t),
+      render: (s) => (s?.syncProgress ? `${s.name}: ${describeSync(s.syncProgress)}` : 'Syncing…'),
+    })
+    : await request;
   if (values.json) {
     process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
     return 0;

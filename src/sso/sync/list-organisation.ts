@@ -1,6 +1,7 @@
 import { ListAccountRolesCommand, ListAccountsCommand, type SSOClient } from '@aws-sdk/client-sso';
 import type { Logger } from 'pino';
 import type { AccountListing } from '../../store/catalog.js';
+import type { SyncProgress } from '../../store/types.js';
 import type { Random } from '../clock.js';
 import { AdaptivePacer } from './pacer.js';
 import { classifyError, withRetry, type RetryPolicy } from '../retry-policy.js';
@@ -17,6 +18,8 @@ export interface ListOrganisationOptions {
   /** Accounts listed at once. Bounded so 1 000 accounts never mean 1 000 sockets. */
   concurrency?: number;
   pageSize?: number;
+  /** Called as pages of accounts arrive and as each account's roles are listed. */
+  onProgress?: (p: SyncProgress) => void;
 }
 
 export interface OrganisationListing {
@@ -62,12 +65,15 @@ export async function listOrganisation(o: ListOrganisationOptions): Promise<Orga
       if (a.accountId) accountList.push({ accountId: a.accountId, accountName: a.accountName ?? a.accountId });
     }
     nextToken = page.nextToken || undefined;
+    o.onProgress?.({ phase: 'accounts', accounts: accountList.length, listed: 0 });
   } while (nextToken);
 
   const accounts = new Map<string, AccountListing>();
   const failedAccounts: string[] = [];
   let fatal: unknown;
   let index = 0;
+  let done = 0;
+  o.onProgress?.({ phase: 'roles', accounts: accountList.length, listed: 0 });
 
   const listRoles = async (accountId: string): Promise<string[]> => {
     const roles: string[] = [];
@@ -93,6 +99,7 @@ export async function listOrganisation(o: ListOrganisationOptions): Promise<Orga
         accounts.set(account.accountId, { ...account, roles: last?.roles ?? [], stale: true });
         o.logger.warn({ accountId: account.accountId, err: (err as Error).name }, 'listing an account\'s roles failed; keeping its last-known roles');
       }
+      o.onProgress?.({ phase: 'roles', accounts: accountList.length, listed: ++done });
     }
   };
   const n = Math.max(1, Math.min(o.concurrency ?? DEFAULT_SYNC_CONCURRENCY, accountList.length));

@@ -3,7 +3,7 @@ import { LoginRequiredError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Catalog } from '../../store/catalog.js';
 import { SingleFlight } from '../../store/single-flight.js';
-import type { SessionConfig, SyncSummary } from '../../store/types.js';
+import type { SessionConfig, SyncProgress, SyncSummary } from '../../store/types.js';
 import { mapPortalError } from '../aws-errors.js';
 import type { Clock, Random, TimerHandle } from '../clock.js';
 import type { RetryPolicy } from '../retry-policy.js';
@@ -31,6 +31,8 @@ interface SyncState {
   lastSync?: number;
   lastError?: string;
   lastSummary?: SyncSummary;
+  /** Set while a sync runs: how far its listing got (status shows it; `sync` prints it). */
+  progress?: SyncProgress;
 }
 
 /**
@@ -52,9 +54,12 @@ export class SyncScheduler {
     return s;
   }
 
-  status(session: string): { lastSync?: number; lastError?: string } {
+  status(session: string): { lastSync?: number; lastError?: string; progress?: SyncProgress } {
     const s = this.states.get(session);
-    return { ...(s?.lastSync !== undefined ? { lastSync: s.lastSync } : {}), ...(s?.lastError ? { lastError: s.lastError } : {}) };
+    return {
+      ...(s?.lastSync !== undefined ? { lastSync: s.lastSync } : {}), ...(s?.lastError ? { lastError: s.lastError } : {}),
+      ...(s?.progress ? { progress: s.progress } : {}),
+    };
   }
 
   /** Syncs now (joining one under way). */
@@ -110,8 +115,10 @@ export class SyncScheduler {
         logger,
         previous: catalog.accounts(session),
         ...(this.opts.concurrency ? { concurrency: this.opts.concurrency } : {}),
+        onProgress: (p) => { s.progress = p; },
       }));
     } catch (err) {
+      s.progress = undefined;
       const mapped = mapPortalError(err, this.opts.config(session), `listing the accounts of SSO session ${session}`);
       s.lastError = mapped.message;
       logger.warn({ session, err: mapped.code }, 'sync failed; keeping the previous catalog');
@@ -120,6 +127,7 @@ export class SyncScheduler {
       else this.schedule(session);
       throw mapped;
     }
+    s.progress = undefined;
     catalog.setAccounts(session, listing.accounts);
     const after = catalog.rolesOf(session);
     const diff = catalogDiff(before, after);

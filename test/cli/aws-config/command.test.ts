@@ -119,7 +119,7 @@ t.test('usage errors and an empty catalog', async (t) => {
   await t.rejects(run(['--template', '{acct}']), { code: 'BadUsage', message: /unknown placeholder \{acct\}/ });
   await t.rejects(run(['--region', 'Mars']), { code: 'BadUsage', message: /--region/ });
   await t.rejects(run(['extra']), { code: 'BadUsage', message: /unexpected argument "extra"/ });
-  await t.rejects(run(['--bogus']), { code: 'BadUsage', message: /config --help/ });
+  await t.rejects(run(['--bogus']), { code: 'BadUsage', message: /^config: unknown option --bogus; config accepts --write, --dry-run, --config-file CONFIG_FILE/ });
   await t.rejects(run(['--write'], []), { code: 'NoProfiles', message: /run `sso-agent login`/ });
   t.notOk(existsSync(h.file), 'nothing written for an empty catalog');
   const io = harness(h.env);
@@ -167,4 +167,15 @@ t.test('--write on a config with 200 profiles of its own keeps them all intact',
   for (const [name, v] of Object.entries(b.profiles)) t.same(a.profiles[name], v, `botocore: ${name} intact`);
   t.equal(Object.keys(a.profiles).length, 203, '200 + default + the 2 generated');
   t.equal(statSync(f).mode & 0o777, statSync(join(h.dir, 'before')).mode & 0o777);
+});
+
+t.test('--config-file into a folder that does not exist is an error, not a silent mkdir', async (t) => {
+  const h = home();
+  const missing = join(h.dir, 'no-such-dir', 'config');
+  const io = harness(h.env);
+  await t.rejects(runConfig(['--write', '--config-file', missing], io.deps), {
+    code: 'ConfigFileError',
+    message: `the folder ${join(h.dir, 'no-such-dir')} does not exist, so ${missing} was not written: create it (mkdir -p ${join(h.dir, 'no-such-dir')}) or pass another --config-file`,
+  });
+  t.notOk(existsSync(join(h.dir, 'no-such-dir')), 'nothing created');
 });

@@ -44,7 +44,7 @@ t.test('after a restart every known profile is listed and answers "needs a login
 
   const core = await restart(h);
   t.same(names(core.listProfiles()), names(before), 'ls still lists them, with the same names');
-  t.equal(core.listSessions()[0]?.state, 'logged-out');
+  t.equal(core.listSessions()[0]?.state, 'not-logged-in');
   t.equal(core.listSessions()[0]?.roles, before.length, 'status counts the known roles');
   const first = before[0]!;
   for (const ref of [first.profile, `${first.accountId}:${first.roleName}`]) {

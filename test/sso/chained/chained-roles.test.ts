@@ -163,11 +163,12 @@ t.test('renewed before expiry while in use, and served through an STS outage', a
   t.ok(second.expiration - clock.now() > 10 * 60_000, 'the renewed credentials have more than 10 minutes left');
 
   // STS down: the next background renewal fails, the cached credentials are still served.
-  await h.control('faults', { failNext: { AssumeRole: { count: 10, status: 503 } } });
+  await h.control('faults', { failNext: { AssumeRole: { count: 1000, status: 503 } } });
   await clock.advance(8 * 60_000);
   await waitUntil(() => h.logs.some((l) => l.includes('"msg":"chained role not assumed"')), 'the failed renewal');
   t.equal((await h.core.getCredentials('spoke')).accessKeyId, second.accessKeyId, 'served from memory during the outage');
-  await clock.advance(3 * 60_000);
+  // Served until min(11 min, lifetime × 11/60) = 165 s before expiry: 735 s after issue, here 780 s.
+  await clock.advance(5 * 60_000);
   const down = await refusal(h.core.getCredentials('spoke'));
   t.equal(down.code, 'UpstreamError', 'once the credentials are too old to hand out, the outage shows');
   t.equal(down.status, 502);

@@ -137,7 +137,7 @@ t.test('items that cannot bring a session back are deleted at start', async (t) 
   vault.items.set('work', serializeRecord({ ...record, startUrl: 'https://d-0000000000.awsapps.com/start' }));
   const { core, logs } = await restart(t, h, clock, vault);
   t.same([...vault.items.keys()], [], 'both deleted');
-  t.match(core.listSessions(), [{ name: 'work', state: 'logged-out', restored: false }]);
+  t.match(core.listSessions(), [{ name: 'work', state: 'not-logged-in', restored: false }]);
   t.ok(logs.some((l) => l.includes('"session":"gone"') && l.includes('no longer configured')), 'the session no longer configured is named');
   t.ok(logs.some((l) => l.includes('another start URL or region')), 'the mismatch is named');
 });

@@ -86,7 +86,7 @@ t.test('env prints sh, fish and JSON; the token works on the TCP port', async (t
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/);
   t.match(r.stdout, new RegExp(`export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127\\.0\\.0\\.1:${port}/v1/credentials/prod-admin';`));
-  t.notMatch(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN=/m, 'no token value: it would stop working at the next agent start');
+  t.match(r.stdout, /^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/m, 'the token file, which survives agent restarts');
   r = await run(['env', '111111111111:Admin', '--format', 'json', '--file-only'], env);
   const vars = JSON.parse(r.stdout);
   t.same(Object.keys(vars).filter((k) => k.startsWith('AWS_CONTAINER')).sort(), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'], '--file-only: no token value');
@@ -119,7 +119,7 @@ t.test('exec: the profile env, cleared variables, the child\'s exit status', asy
   t.equal(r.code, 7, 'exits with the command\'s status');
   const seen = JSON.parse(r.stdout);
   t.match(seen.u, /\/v1\/credentials\/dev-admin$/);
-  t.equal(seen.t, undefined, 'no token value, only the file');
+  t.match(seen.t, /^[A-Za-z0-9_-]{43}$/, 'the token value beside the file, as env prints it');
   t.equal(seen.p, undefined);
   t.equal(seen.k, undefined);
   t.match(seen.f, /\/tokens\/dev-admin$/, 'the agent\'s token file replaces the parent\'s');

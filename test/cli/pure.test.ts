@@ -69,7 +69,7 @@ t.test('childEnv removes every variable that would win over the container provid
   const parent: NodeJS.ProcessEnv = { PATH: '/bin', HOME: '/h', AWS_REGION: 'eu-west-1' };
   for (const v of CLEARED_VARS) parent[v] = 'set';
   const env = childEnv(parent, pe);
-  t.same(Object.keys(env).filter((k) => (CLEARED_VARS as readonly string[]).includes(k)), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'], 'only the token file variable is set again');
+  t.same(Object.keys(env).filter((k) => (CLEARED_VARS as readonly string[]).includes(k)), ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'], 'only the agent\'s token file and token are set again');
   t.equal(env.PATH, '/bin');
   t.equal(env.AWS_REGION, 'eu-west-1', 'region and other settings stay');
   t.equal(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, pe.uri);

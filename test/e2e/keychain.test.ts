@@ -94,7 +94,7 @@ t.test('a login outlives a restart; the AWS CLI gets credentials without a new l
   t.equal((await agent.stop()).code, 0);
   agent = await spawnAgent(world, PERSIST);
   logs.push(agent.lines);
-  t.match((await status(world)).sessions, [{ name: 'kc', state: 'logged-out', restored: false }], 'after a logout a restart restores nothing');
+  t.match((await status(world)).sessions, [{ name: 'kc', state: 'not-logged-in', restored: false }], 'after a logout a restart restores nothing');
   await agent.stop();
 
   // Every secret the emulator issued, against every file under HOME, TMPDIR and the runtime dir

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import { isolatedWorld, profileEnv, runCli, spawnAgent, type World } from '../support/e2e-harness.js';
+import { agentGet } from '../support/agent-get.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const emu = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 1 });
@@ -60,7 +61,7 @@ t.test('every AWS call goes through the proxy the environment names (lowercase w
   t.equal(login.code, 0, login.stderr);
   const [first] = JSON.parse((await runCli(world, ['ls', '--json'])).stdout) as Array<{ profile: string }>;
   const vars = await profileEnv(world, first?.profile ?? '');
-  const creds = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+  const creds = await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN });
   t.equal(creds.status, 200);
 
   const log = proxy.log();

@@ -69,4 +69,6 @@ export const ADMIN_ROUTES = {
   sync: '/v1/sync',
   env: (profile: string) => `/v1/env/${encodeURIComponent(profile)}`,
   process: (profile: string) => `/v1/process/${encodeURIComponent(profile)}`,
+  /** `?profile=NAME`: what bin/sso-agent-credential-process.sh asks with curl. */
+  credentialProcess: '/v1/credential-process',
 } as const;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest } from '../store/types.js';
@@ -29,7 +29,7 @@ export interface EnvReply { profile: string; uri: string; token: string }
 
 export interface LogoutReply { loggedOut: string[] }
 
-const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync)$/, /^\/v1\/(env|process)\/[^/]+$/];
+const KNOWN_PATHS = [/^\/v1\/(status|profiles|login|login\/wait|logout|sync|credential-process)$/, /^\/v1\/(env|process)\/[^/]+$/];
 
 /** The URL SDKs fetch; always 127.0.0.1 (the one loopback form every SDK's allow-list accepts). */
 export function credentialsUri(port: number, profile: string): string {
@@ -97,10 +97,19 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     return { profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile) };
   });
 
-  app.get<{ Params: { profile: string } }>('/v1/process/:profile', async (req, reply) => {
-    const role = core.resolveProfile(req.params.profile);
-    const creds = await core.getCredentials(role.profile);
-    return reply.header('cache-control', 'no-store').send(toProcessOutput(creds));
+  // The credential_process output ready to print, final newline included, so the shell client
+  // (bin/sso-agent-credential-process.sh) writes the bytes `sso-agent credential-process` would.
+  const processOutput = async (ref: string, reply: FastifyReply): Promise<FastifyReply> => {
+    const creds = await core.getCredentials(core.resolveProfile(ref).profile);
+    return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
+      .send(`${JSON.stringify(toProcessOutput(creds))}\n`);
+  };
+  app.get<{ Params: { profile: string } }>('/v1/process/:profile', async (req, reply) => processOutput(req.params.profile, reply));
+  // The same, with the profile in the query: curl percent-encodes it there (`-G --data-urlencode`).
+  app.get<{ Querystring: Record<string, unknown> }>('/v1/credential-process', async (req, reply) => {
+    const profile = req.query?.profile;
+    if (typeof profile !== 'string' || profile === '') throw new InvalidInputError('credential-process needs ?profile=NAME');
+    return processOutput(profile, reply);
   });
 
   return app;

@@ -39,7 +39,9 @@ export async function startWorld({ accounts = 2, rolesPerAccount = 2, login = tr
     SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'), AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-  const agent = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_AGENT_NODE_ARGS: node flags for the agent only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const agent = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buf = '';
     agent.stdout.on('data', (c) => {

@@ -1,5 +1,5 @@
-import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand, type CreateTokenCommandOutput, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { GetRoleCredentialsCommand, LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
+import type { CreateTokenCommandOutput, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOClient } from '@aws-sdk/client-sso';
 import {
   AgentError, InvalidInputError, LoginFailedError, LoginRequiredError, OAuthStateError, ProfileNotFoundError,
   SessionNotFoundError, UpstreamError, reloginHint,
@@ -15,7 +15,7 @@ import type {
 } from '../store/types.js';
 import { awsErrorName, isRefreshRejected, isTokenRejected, mapLoginError, mapPortalError } from './aws-errors.js';
 import { catalogDiff, describeDiff } from './catalog-diff.js';
-import { authorizeBase, createClientFactory, type AwsClientFactory } from './clients.js';
+import { authorizeBase, createClientFactory, loadOidcSdk, loadPortalSdk, type AwsClientFactory } from './clients.js';
 import { cryptoRandom, sleep, systemClock, type Clock, type Random, type TimerHandle } from './clock.js';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from './pkce.js';
 import { roleArn } from './profile-name.js';
@@ -267,7 +267,7 @@ class SsoAgentCore implements AgentCore {
     const rt = this.runtime(key.session);
     const attempt = async (): Promise<RoleCredentials> => {
       const token = await this.currentToken(rt);
-      const out = await this.clientsOf(rt).portal.send(new GetRoleCredentialsCommand({
+      const out = await this.clientsOf(rt).portal.send(new (await loadPortalSdk()).GetRoleCredentialsCommand({
         accessToken: token.accessToken, accountId: key.accountId, roleName: key.roleName,
       }));
       const c = out.roleCredentials;
@@ -400,7 +400,7 @@ class SsoAgentCore implements AgentCore {
     if (existing && existing.expiresAt - now > REGISTRATION_MARGIN_MS && existing.scopes.join(' ') === rt.config.scopes.join(' ')) return existing;
     const { config } = rt;
     try {
-      const out = await this.clientsOf(rt).oidc.send(new RegisterClientCommand({
+      const out = await this.clientsOf(rt).oidc.send(new (await loadOidcSdk()).RegisterClientCommand({
         clientName: `sso-agent-${config.name}`,
         clientType: 'public',
         scopes: config.scopes,
@@ -443,7 +443,7 @@ class SsoAgentCore implements AgentCore {
     const oidc = this.clientsOf(rt).oidc;
     let started;
     try {
-      started = await this.withRegistration(rt, 'device', (reg) => oidc.send(new StartDeviceAuthorizationCommand({
+      started = await this.withRegistration(rt, 'device', async (reg) => oidc.send(new (await loadOidcSdk()).StartDeviceAuthorizationCommand({
         clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: config.startUrl,
       })));
     } catch (err) {
@@ -479,7 +479,7 @@ class SsoAgentCore implements AgentCore {
       }
       let out: CreateTokenCommandOutput;
       try {
-        out = await oidc.send(new CreateTokenCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: DEVICE_GRANT, deviceCode }));
+        out = await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: DEVICE_GRANT, deviceCode }));
       } catch (err) {
         const name = awsErrorName(err);
         if (name === 'AuthorizationPendingException') continue;
@@ -542,7 +542,7 @@ class SsoAgentCore implements AgentCore {
     const { verifier, redirectUri, registration } = login.pkce;
     let out: CreateTokenCommandOutput;
     try {
-      out = await this.clientsOf(rt).oidc.send(new CreateTokenCommand({
+      out = await this.clientsOf(rt).oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
         clientId: registration.clientId, clientSecret: registration.clientSecret, grantType: 'authorization_code',
         code: query.code, redirectUri, codeVerifier: verifier,
       }));
@@ -647,7 +647,7 @@ class SsoAgentCore implements AgentCore {
     const name = rt.config.name;
     let out: CreateTokenCommandOutput;
     try {
-      out = await this.clientsOf(rt).oidc.send(new CreateTokenCommand({
+      out = await this.clientsOf(rt).oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
         clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken,
       }));
     } catch (err) {
@@ -699,7 +699,7 @@ class SsoAgentCore implements AgentCore {
     const token = rt.token;
     try {
       if (token && token.expiresAt > this.clock.now()) {
-        await this.clientsOf(rt).portal.send(new LogoutCommand({ accessToken: token.accessToken }));
+        await this.clientsOf(rt).portal.send(new (await loadPortalSdk()).LogoutCommand({ accessToken: token.accessToken }));
       }
     } catch (err) {
       // The local state is dropped either way; the server-side session then ends at its own expiry.

@@ -1,6 +1,40 @@
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { SSOClient } from '@aws-sdk/client-sso';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOClient } from '@aws-sdk/client-sso';
 import type { SessionConfig } from '../store/types.js';
+
+type OidcSdk = typeof import('@aws-sdk/client-sso-oidc');
+type PortalSdk = typeof import('@aws-sdk/client-sso');
+// Process-wide like the module cache they mirror: once loaded, a call gets the module without
+// going back through the asynchronous loader (which takes several turns of the event loop).
+let oidcSdk: OidcSdk | undefined;
+let portalSdk: PortalSdk | undefined;
+
+/**
+ * The SDK packages, loaded when the first call needs them (a login, a portal call), not when the
+ * agent starts: together they are most of its start time and a good part of its memory.
+ */
+export function loadOidcSdk(): OidcSdk | Promise<OidcSdk> {
+  return oidcSdk ?? import('@aws-sdk/client-sso-oidc').then((m) => (oidcSdk = m));
+}
+
+export function loadPortalSdk(): PortalSdk | Promise<PortalSdk> {
+  return portalSdk ?? import('@aws-sdk/client-sso').then((m) => (portalSdk = m));
+}
+
+interface SdkClient { send(command: never): Promise<unknown>; destroy(): void }
+
+/**
+ * Stands in for an SDK client and makes the real one on the first send. Typed as the client it
+ * stands for: callers use only send() and destroy(), which it forwards.
+ */
+function lazyClient<C extends SdkClient>(make: () => Promise<C>): C {
+  let real: Promise<C> | undefined;
+  const stand: SdkClient = {
+    send: (command) => (real ??= make()).then((c) => c.send(command)),
+    destroy: () => { void real?.then((c) => c.destroy()); },
+  };
+  return stand as unknown as C;
+}
 
 /**
  * Creates the AWS clients for one session. Injected into the core so tests can point it at the
@@ -36,24 +70,38 @@ export function authorizeBase(session: SessionConfig, env: NodeJS.ProcessEnv): s
   return endpoint.replace(/\/+$/, '');
 }
 
+/**
+ * Clients are shared by every session with the same region and endpoint: the calls carry the
+ * session's token as a parameter and none is signed, so nothing in a client belongs to one session,
+ * and one client (one middleware stack, one connection pool) serves them all.
+ */
 export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientFactory {
   const env = opts.env ?? process.env;
   const requestHandler = { requestTimeout: opts.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 };
   const maxAttempts = opts.maxAttempts ?? 3;
+  const shared = new Map<string, SdkClient>();
+  const once = <C extends SdkClient>(key: string, make: () => Promise<C>): C => {
+    let c = shared.get(key);
+    if (!c) {
+      c = lazyClient(make);
+      shared.set(key, c);
+    }
+    return c as C;
+  };
   return {
     oidc(session) {
       const endpoint = oidcEndpoint(session, env);
-      return new SSOOIDCClient({
+      return once(`oidc ${session.region} ${endpoint ?? ''}`, async () => new (await loadOidcSdk()).SSOOIDCClient({
         region: session.region, maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      });
+      }));
     },
     portal(session, purpose = 'default') {
       const endpoint = portalEndpoint(session, env);
-      return new SSOClient({
+      return once(`portal ${purpose} ${session.region} ${endpoint ?? ''}`, async () => new (await loadPortalSdk()).SSOClient({
         region: session.region, maxAttempts: purpose === 'sync' ? 1 : maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      });
+      }));
     },
   };
 }

@@ -1,3 +1,5 @@
+// First, before the daemon's modules load: heap settings for a resident process.
+import '../../server/heap-tuning.js';
 import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';

@@ -1,11 +1,15 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest } from '../store/types.js';
 import type { AgentKeys } from './credentials-app.js';
+import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';
 import { toProcessOutput } from './to-process-output.js';
+
+const Fastify = requireCjs('fastify') as typeof import('fastify').default;
 
 export interface AgentInfo {
   version: string;
@@ -48,6 +52,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     frameworkErrors,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    schemaController: NO_SCHEMAS,
   });
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));
 

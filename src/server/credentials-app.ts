@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
 import {
   AccessDeniedError, ForbiddenRequestError, MethodNotAllowedError,
@@ -6,11 +7,14 @@ import {
 } from '../errors.js';
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
 import { checkHost } from './check-host.js';
+import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
 import { verifyProfileToken } from './profile-token.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
 import { TokenDigests } from './token-digests.js';
 import { callbackPage } from './callback-page.js';
+
+const Fastify = requireCjs('fastify') as typeof import('fastify').default;
 
 /** The agent's secret material, loaded once by the daemon. */
 export interface AgentKeys {
@@ -59,6 +63,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     bodyLimit: TCP_LIMITS.bodyLimit,
     http: { maxHeaderSize: TCP_LIMITS.maxHeaderSize },
     return503OnClosing: true,
+    schemaController: NO_SCHEMAS,
   });
 
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));

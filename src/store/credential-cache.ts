@@ -1,10 +1,13 @@
-import NodeCache from 'node-cache';
+import type NodeCacheType from 'node-cache';
+import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../sso/clock.js';
 import { roleKey } from '../sso/profile-name.js';
 import type { RoleCredentials } from './types.js';
 import { SingleFlight } from './single-flight.js';
 import { RECENT_USE_MS, backgroundRefreshAt, isUsable, usableUntil } from './credential-expiry.js';
+
+const NodeCache = requireCjs('node-cache') as typeof NodeCacheType;
 
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 

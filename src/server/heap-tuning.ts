@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 flags for the resident daemon, imported first by `serve` so they are set before its modules
- * load and the heap first grows. The agent's live set is small (code, the catalog, the cached
+ * V8 flags for the resident daemon, set by `serve` once it listens: start-up allocates freely
+ * (loading modules is GC-bound under these flags) and what it leaves is small. The agent's live set is small (code, the catalog, the cached
  * credentials: under 20 MB with 5 000 roles), but V8's defaults are sized for throughput-bound
  * servers: after a burst (a sync of a large organisation, hundreds of credential fetches) the young
  * generation grows to 3 × 16 MB and stays, and old-space garbage waits for the next major GC.
@@ -13,4 +13,6 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const DAEMON_V8_FLAGS = ['--optimize-for-size', '--semi-space-growth-factor=1'] as const;
 
-for (const flag of DAEMON_V8_FLAGS) setFlagsFromString(flag);
+export function tuneHeapForResidency(): void {
+  for (const flag of DAEMON_V8_FLAGS) setFlagsFromString(flag);
+}

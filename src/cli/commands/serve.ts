@@ -1,9 +1,8 @@
-// First, before the daemon's modules load: heap settings for a resident process.
-import '../../server/heap-tuning.js';
 import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { startDaemon } from '../../server/daemon.js';
+import { tuneHeapForResidency } from '../../server/heap-tuning.js';
 import { parseCommandArgs, rejectPositionals, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -44,6 +43,7 @@ export const command: Command = async (argv) => {
   if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDuration(values['sync-interval'], '--sync-interval');
 
   const daemon = await startDaemon(opts);
+  tuneHeapForResidency();
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       daemon.logger.info({ signal }, 'signal received');

@@ -2,6 +2,7 @@
 // the emulator in this process, the agent as its own process (`node dist/cli/main.js serve`) in a
 // private temp world, logged in with the auto-approved device flow.
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,9 +11,23 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MAIN = join(ROOT, 'dist/cli/main.js');
 
-export async function startWorld() {
+/** GET a path of the agent's admin API over its unix socket; resolves { status, body }. */
+export function adminGet(socketPath, path) {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function startWorld({ accounts = 2, rolesPerAccount = 2, login = true } = {}) {
   const { startEmulator } = await import(join(ROOT, 'dist/emulator/index.js'));
-  const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2 });
+  const em = await startEmulator({ autoApprove: true, accounts, rolesPerAccount, deviceInterval: 0 });
   const home = mkdtempSync(join(tmpdir(), 'sso-agent-bench-'));
   mkdirSync(join(home, 'xdg'), { mode: 0o700 });
   writeFileSync(join(home, 'config'), '');
@@ -24,7 +39,9 @@ export async function startWorld() {
     SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'), AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-  const agent = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_AGENT_NODE_ARGS: node flags for the agent only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const agent = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buf = '';
     agent.stdout.on('data', (c) => {
@@ -44,15 +61,8 @@ export async function startWorld() {
     c.on('error', reject);
     c.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  const login = await cli(['login', '--session', 'bench', '--start-url', em.startUrl, '--region', em.region, '--device-code', '--no-browser']);
-  if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
-  const profiles = JSON.parse((await cli(['ls', '--json'])).stdout);
-  const profile = profiles[0].profile;
-  const vars = JSON.parse((await cli(['env', profile, '--format', 'json', '--with-token'])).stdout);
-  return {
-    em, env, port, profile, cli,
-    uri: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,
-    token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+  const world = {
+    em, env, port, cli, agent, home, socket: env.SSO_AGENT_SOCK,
     async stats() { return (await (await fetch(`${em.url}/_emulator/stats`)).json()).calls; },
     async close() {
       agent.kill('SIGTERM');
@@ -61,4 +71,15 @@ export async function startWorld() {
       rmSync(home, { recursive: true, force: true });
     },
   };
+  if (!login) return world;
+  const loggedIn = await cli(['login', '--session', 'bench', '--start-url', em.startUrl, '--region', em.region, '--device-code', '--no-browser']);
+  if (loggedIn.status !== 0) throw new Error(`login failed: ${loggedIn.stderr}`);
+  const profiles = JSON.parse((await cli(['ls', '--json'])).stdout);
+  const profile = profiles[0].profile;
+  const vars = JSON.parse((await cli(['env', profile, '--format', 'json'])).stdout);
+  return Object.assign(world, {
+    profile, profiles,
+    uri: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+    token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+  });
 }

@@ -35,6 +35,8 @@ export const ADMIN_ROUTES = {
   env: profileRoute('/v1/env/'),
   /** GET → the credential_process JSON */
   process: profileRoute('/v1/process/'),
+  /** GET `?profile=NAME` → the same bytes, for bin/sso-agent-credential-process.sh (curl percent-encodes the query) */
+  credentialProcess: '/v1/credential-process',
   /** GET → ConsoleReply (src/server/to-console-reply.ts) */
   console: profileRoute('/v1/console/'),
 } as const;

@@ -1,4 +1,7 @@
-import { pino, type Logger, type DestinationStream, type Level } from 'pino';
+import type { Logger, DestinationStream, Level } from 'pino';
+import { requireCjs } from './require-cjs.js';
+
+const { pino } = requireCjs('pino') as typeof import('pino');
 
 /**
  * Every path that can carry a secret, wherever it sits in a log object. pino's redact works on

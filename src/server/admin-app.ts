@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
 import {
   ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
@@ -7,11 +8,14 @@ import {
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../store/types.js';
 import { TCP_LIMITS, type AgentKeys } from './credentials-app.js';
+import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';
 import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
+
+const Fastify = requireCjs('fastify') as typeof import('fastify').default;
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 
@@ -45,6 +49,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     frameworkErrors,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    schemaController: NO_SCHEMAS,
   });
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));
 
@@ -122,10 +127,19 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     };
   });
 
-  app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.process.pattern, async (req, reply) => {
-    const role = core.resolveProfile(req.params.profile);
-    const creds = await core.getCredentials(role.profile);
-    return reply.header('cache-control', 'no-store').send(toProcessOutput(creds));
+  // The credential_process output ready to print, final newline included, so the shell client
+  // (bin/sso-agent-credential-process.sh) writes the bytes `sso-agent credential-process` would.
+  const processOutput = async (ref: string, reply: FastifyReply): Promise<FastifyReply> => {
+    const creds = await core.getCredentials(core.resolveProfile(ref).profile);
+    return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
+      .send(`${JSON.stringify(toProcessOutput(creds))}\n`);
+  };
+  app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.process.pattern, async (req, reply) => processOutput(req.params.profile, reply));
+  // The same, with the profile in the query: curl percent-encodes it there (`-G --data-urlencode`).
+  app.get<{ Querystring: Record<string, unknown> }>(ADMIN_ROUTES.credentialProcess, async (req, reply) => {
+    const profile = req.query?.profile;
+    if (typeof profile !== 'string' || profile === '') throw new InvalidInputError('credential-process needs ?profile=NAME');
+    return processOutput(profile, reply);
   });
 
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.console.pattern, async (req, reply) => {

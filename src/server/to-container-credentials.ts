@@ -22,3 +22,18 @@ export function toContainerCredentials(c: RoleCredentials): ContainerCredentials
     RoleArn: c.roleArn,
   };
 }
+
+const bodies = new WeakMap<RoleCredentials, Buffer>();
+
+/**
+ * The route's reply body, serialised once per credential: the cache hands out the same object
+ * until it renews it, so the Buffer lives exactly as long as the credentials it carries.
+ */
+export function containerCredentialsBody(c: RoleCredentials): Buffer {
+  let body = bodies.get(c);
+  if (body === undefined) {
+    body = Buffer.from(JSON.stringify(toContainerCredentials(c)));
+    bodies.set(c, body);
+  }
+  return body;
+}

@@ -1,8 +1,59 @@
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { SSOClient } from '@aws-sdk/client-sso';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOClient } from '@aws-sdk/client-sso';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { SessionConfig } from '../store/types.js';
 import { proxyRoute, type ProxyRoute } from './proxy.js';
+
+type OidcSdk = typeof import('@aws-sdk/client-sso-oidc');
+type PortalSdk = typeof import('@aws-sdk/client-sso');
+// Process-wide like the module cache they mirror: once loaded, a call gets the module without
+// going back through the asynchronous loader (which takes several turns of the event loop).
+let oidcSdk: OidcSdk | undefined;
+let portalSdk: PortalSdk | undefined;
+type StsSdk = typeof import('@aws-sdk/client-sts');
+let stsSdk: StsSdk | undefined;
+
+/**
+ * The SDK packages, loaded when the first call needs them (a login, a portal call), not when the
+ * agent starts: together they are most of its start time and a good part of its memory.
+ */
+export function loadOidcSdk(): OidcSdk | Promise<OidcSdk> {
+  return oidcSdk ?? import('@aws-sdk/client-sso-oidc').then((m) => (oidcSdk = m));
+}
+
+export function loadPortalSdk(): PortalSdk | Promise<PortalSdk> {
+  return portalSdk ?? import('@aws-sdk/client-sso').then((m) => (portalSdk = m));
+}
+
+/** STS, for chained profiles only: most agents never load it. */
+export function loadStsSdk(): StsSdk | Promise<StsSdk> {
+  return stsSdk ?? import('@aws-sdk/client-sts').then((m) => (stsSdk = m));
+}
+
+interface SdkClient { send(command: never): Promise<unknown>; destroy(): void }
+
+const REAL = Symbol('real client');
+
+/**
+ * Stands in for an SDK client and makes the real one on the first send. Typed as the client it
+ * stands for: callers use only send() and destroy(), which it forwards.
+ */
+function lazyClient<C extends SdkClient>(make: () => Promise<C>): C {
+  let real: Promise<C> | undefined;
+  const stand: SdkClient & { [REAL]: () => Promise<C> } = {
+    send: (command) => (real ??= make()).then((c) => c.send(command)),
+    destroy: () => { void real?.then((c) => c.destroy()); },
+    [REAL]: () => (real ??= make()),
+  };
+  return stand as unknown as C;
+}
+
+
+/** The SDK client behind a factory-made stand-in (made now if need be): its resolved config, for tests. */
+export function realClient<C>(client: C): Promise<C> {
+  const get = (client as { [REAL]?: () => Promise<C> })[REAL];
+  return get ? get() : Promise.resolve(client);
+}
 
 /**
  * Creates the AWS clients for one session. Injected into the core so tests can point it at the
@@ -71,13 +122,14 @@ function tagRoute<C>(client: C, route: ProxyRoute): C {
   return client;
 }
 
+/**
+ * Every client is a stand-in that loads its SDK package and makes the real client on its first
+ * call (most of the agent's start time and much of its memory is the SDK), and every client goes
+ * through the proxy the environment names for its endpoint, as the AWS CLI would.
+ */
 export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientFactory {
   const env = opts.env ?? process.env;
   const maxAttempts = opts.maxAttempts ?? 3;
-  /**
-   * Every client made here goes through the proxy the environment names for its endpoint (as the
-   * AWS CLI would), so a client added to this factory gets proxy support by calling this.
-   */
   const connect = (endpoint: string) => {
     const route = proxyRoute(endpoint, env);
     const requestHandler = {
@@ -91,28 +143,28 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
     oidc(session) {
       const endpoint = oidcEndpoint(session, env);
       const { route, requestHandler } = connect(endpoint ?? `https://oidc.${session.region}.amazonaws.com`);
-      return tagRoute(new SSOOIDCClient({
+      return lazyClient(async () => tagRoute(new (await loadOidcSdk()).SSOOIDCClient({
         region: session.region, maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      }), route);
+      }), route));
     },
     portal(session, purpose = 'default') {
       const endpoint = portalEndpoint(session, env);
       const { route, requestHandler } = connect(endpoint ?? `https://portal.sso.${session.region}.amazonaws.com`);
-      return tagRoute(new SSOClient({
+      return lazyClient(async () => tagRoute(new (await loadPortalSdk()).SSOClient({
         region: session.region, maxAttempts: purpose === 'sync' ? 1 : maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
-      }), route);
+      }), route));
     },
     sts(region, credentials) {
       const endpoint = stsEndpoint(env);
       const { route, requestHandler } = connect(endpoint ?? `https://sts.${region}.amazonaws.com`);
-      return tagRoute(new STSClient({
+      return lazyClient(async () => tagRoute(new (await loadStsSdk()).STSClient({
         region, maxAttempts, retryMode: 'standard', requestHandler,
         // Only the keys: an `expiration` in epoch ms (the agent's own shape) would confuse the SDK.
         credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
         ...(endpoint ? { endpoint } : {}),
-      }), route);
+      }), route));
     },
   };
 }

@@ -138,7 +138,9 @@ export class Catalog {
       profile: this.names.get(roleKey(r))!,
       stale: r.stale,
     }));
-    roles.sort((a, b) => a.profile.localeCompare(b.profile));
+    // Code-point order, not localeCompare: names are ASCII slugs, and collation would load ICU's
+    // collation tables into the daemon (about 3 MB resident) for nothing but this sort.
+    roles.sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
     const byRef = new Map<string, CatalogRole>();
     // Later sets never overwrite earlier ones: profile names win over the other forms, and for an
     // account present in two sessions the first session (in configuration order) answers.

@@ -1,4 +1,5 @@
-import NodeCache from 'node-cache';
+import type NodeCacheType from 'node-cache';
+import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RoleCredentials } from './types.js';
@@ -10,6 +11,8 @@ import { inUse, renewAt, servableUntil } from './credential-expiry.js';
  * callers in between fail fast with the same error, and a recovery is seen within 2 s.
  */
 export const COLD_RETRY_MAX_MS = 2_000;
+
+const NodeCache = requireCjs('node-cache') as typeof NodeCacheType;
 
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 

@@ -64,6 +64,24 @@ t.test('GET /v1/process/:profile: credential_process JSON with Version 1 as a nu
   t.match(denied.json().Message, /sso-agent login --session play/);
 });
 
+t.test('GET /v1/credential-process?profile=: the same bytes, ready to print, for the shell client', async (t) => {
+  const { app } = setup();
+  const byPath = await app.inject({ method: 'GET', url: ADMIN_ROUTES.process('dev-admin') });
+  const byQuery = await app.inject({ method: 'GET', url: `${ADMIN_ROUTES.credentialProcess}?profile=${encodeURIComponent('222222222222:Admin')}` });
+  t.equal(byQuery.statusCode, 200);
+  t.match(byQuery.headers['content-type'], /^application\/json/);
+  // The fake core mints new keys on every call, so the two answers agree in shape and role.
+  t.same(Object.keys(byQuery.json()), Object.keys(byPath.json()), 'the same fields in the same order');
+  t.equal(byQuery.json().AccountId, byPath.json().AccountId, 'for the same role, whichever spelling of the profile');
+  t.equal(byQuery.body, `${JSON.stringify(byQuery.json())}\n`, 'one line of JSON with its newline, as `sso-agent credential-process` prints it');
+  t.equal(byQuery.json().Version, 1);
+  const missing = await app.inject({ method: 'GET', url: ADMIN_ROUTES.credentialProcess });
+  t.equal(missing.statusCode, 400);
+  t.match(missing.json().Message, /profile=NAME/);
+  const unknown = await app.inject({ method: 'GET', url: `${ADMIN_ROUTES.credentialProcess}?profile=nope` });
+  t.equal(unknown.statusCode, 404);
+});
+
 t.test('POST /v1/login validates the request and returns the prompt', async (t) => {
   const { app, core } = setup();
   let res = await app.inject({ method: 'POST', url: ADMIN_ROUTES.login, payload: { session: 'work', flow: 'device' } });

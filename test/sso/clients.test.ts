@@ -1,5 +1,5 @@
 import t from 'tap';
-import { authorizeBase, createClientFactory, oidcEndpoint, portalEndpoint } from '../../src/sso/clients.js';
+import { authorizeBase, createClientFactory, oidcEndpoint, realClient, portalEndpoint } from '../../src/sso/clients.js';
 import type { SessionConfig } from '../../src/store/types.js';
 
 const session: SessionConfig = { name: 'work', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1', scopes: [], source: 'aws-config' };
@@ -21,9 +21,9 @@ t.test('the client factory: region, endpoint, no SDK retries for sync', async (t
   const plain = createClientFactory({ env: {} });
   const clients = [withEnv.oidc(session), withEnv.portal(session), withEnv.portal(session, 'sync'), plain.oidc(session), plain.portal(session)];
   t.teardown(() => { for (const c of clients) c.destroy(); });
-  t.equal(await clients[0]!.config.region(), 'eu-west-1');
-  t.equal(await clients[1]!.config.maxAttempts(), 2);
-  t.equal(await clients[2]!.config.maxAttempts(), 1, 'sync retries by itself');
-  t.equal(await clients[4]!.config.maxAttempts(), 3);
-  t.equal((await clients[1]!.config.endpoint!()).hostname, '127.0.0.1');
+  t.equal(await (await realClient(clients[0]!)).config.region(), 'eu-west-1');
+  t.equal(await (await realClient(clients[1]!)).config.maxAttempts(), 2);
+  t.equal(await (await realClient(clients[2]!)).config.maxAttempts(), 1, 'sync retries by itself');
+  t.equal(await (await realClient(clients[4]!)).config.maxAttempts(), 3);
+  t.equal((await (await realClient(clients[1]!)).config.endpoint!()).hostname, '127.0.0.1');
 });

@@ -1,4 +1,5 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigFileError } from '../../errors.js';
 
@@ -41,6 +42,12 @@ export interface SelfCommandParts {
   execPath: string;
   /** Absolute path of the built CLI entry, dist/cli/main.js. */
   mainScript: string;
+  /**
+   * Absolute path of bin/sso-agent-credential-process.sh, where curl exists: the line becomes
+   * `/bin/sh <it> <node> <main.js>`, which asks the socket with curl and runs `<node> <main.js>`
+   * for anything else (so every other subcommand still works through it).
+   */
+  shellClient?: string;
 }
 
 /**
@@ -48,10 +55,23 @@ export interface SelfCommandParts {
  * works from any working directory and without PATH (services and IDEs often have a bare PATH).
  */
 export function selfCommand(parts: SelfCommandParts): string {
-  for (const [what, p] of [['the node binary', parts.execPath], ['the sso-agent script', parts.mainScript]] as const) {
+  const paths: Array<[string, string]> = [['the node binary', parts.execPath], ['the sso-agent script', parts.mainScript]];
+  if (parts.shellClient !== undefined) paths.push(['the credential_process shell client', parts.shellClient]);
+  for (const [what, p] of paths) {
     if (!p.startsWith('/')) throw new ConfigFileError(`${what} path ${JSON.stringify(p)} is not absolute; cannot build the credential_process command`);
   }
-  return `${quoteWord(parts.execPath, 'the node binary path')} ${quoteWord(parts.mainScript, 'the sso-agent script path')}`;
+  const node = `${quoteWord(parts.execPath, 'the node binary path')} ${quoteWord(parts.mainScript, 'the sso-agent script path')}`;
+  return parts.shellClient === undefined ? node : `/bin/sh ${quoteWord(parts.shellClient, 'the shell client path')} ${node}`;
+}
+
+/** bin/sso-agent-credential-process.sh of this install (the package root is two folders above dist/cli). */
+export function defaultShellClient(mainScript: string): string {
+  return join(mainScript, '..', '..', '..', 'bin', 'sso-agent-credential-process.sh');
+}
+
+/** Whether `name` is an executable file on PATH (the shell client needs curl, and /bin/sh). */
+export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name)));
 }
 
 /**
@@ -71,6 +91,9 @@ export function defaultMainScript(moduleUrl: string = import.meta.url): string {
   }
 }
 
-export function defaultSelfCommand(): string {
-  return selfCommand({ execPath: process.execPath, mainScript: defaultMainScript() });
+export function defaultSelfCommand(env: NodeJS.ProcessEnv = process.env): string {
+  const mainScript = defaultMainScript();
+  const shellClient = defaultShellClient(mainScript);
+  const useShell = onPath('curl', env) && existsSync('/bin/sh') && existsSync(shellClient);
+  return selfCommand({ execPath: process.execPath, mainScript, ...(useShell ? { shellClient } : {}) });
 }

@@ -1,4 +1,5 @@
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import { loadStsSdk } from '../clients.js';
 import type { ChainedDefinition } from './load-chained-profiles.js';
 
 /**
@@ -7,7 +8,7 @@ import type { ChainedDefinition } from './load-chained-profiles.js';
  * chained-roles.ts; the check of the answer in check-assume-role.ts.
  */
 export async function assumeRole(client: STSClient, def: ChainedDefinition, sessionName: string): Promise<AssumeRoleCommandOutput> {
-  return client.send(new AssumeRoleCommand({
+  return client.send(new (await loadStsSdk()).AssumeRoleCommand({
     RoleArn: def.roleArn,
     RoleSessionName: sessionName,
     ...(def.externalId !== undefined ? { ExternalId: def.externalId } : {}),

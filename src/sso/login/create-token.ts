@@ -1,4 +1,5 @@
-import { CreateTokenCommand, type CreateTokenCommandOutput, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { CreateTokenCommandOutput, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import { loadOidcSdk } from '../clients.js';
 import { UpstreamError } from '../../errors.js';
 import type { Registration } from './registration.js';
 
@@ -24,7 +25,7 @@ export function checkTokenAnswer(out: CreateTokenCommandOutput): TokenAnswer {
 }
 
 export async function createTokenWithDeviceCode(oidc: SSOOIDCClient, reg: Registration, deviceCode: string): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: DEVICE_GRANT, deviceCode,
   })));
 }
@@ -32,13 +33,13 @@ export async function createTokenWithDeviceCode(oidc: SSOOIDCClient, reg: Regist
 export async function createTokenWithCode(
   oidc: SSOOIDCClient, reg: Registration, code: { code: string; redirectUri: string; codeVerifier: string },
 ): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'authorization_code', ...code,
   })));
 }
 
 export async function createTokenWithRefreshToken(oidc: SSOOIDCClient, reg: Registration, refreshToken: string): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'refresh_token', refreshToken,
   })));
 }

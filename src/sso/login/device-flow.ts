@@ -1,4 +1,5 @@
-import { StartDeviceAuthorizationCommand, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import { loadOidcSdk } from '../clients.js';
 import { LoginFailedError, UpstreamError, reloginHint } from '../../errors.js';
 import type { LoginPrompt, SessionConfig } from '../../store/types.js';
 import { awsErrorName, mapLoginError } from '../aws-errors.js';
@@ -29,7 +30,7 @@ export async function beginDevice(d: DeviceFlowDeps, login: PendingLogin): Promi
   const { config } = d;
   let started;
   try {
-    started = await d.registrations.with(config.name, 'device', (reg) => d.oidc.send(new StartDeviceAuthorizationCommand({
+    started = await d.registrations.with(config.name, 'device', async (reg) => d.oidc.send(new (await loadOidcSdk()).StartDeviceAuthorizationCommand({
       clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: config.startUrl,
     })));
   } catch (err) {

@@ -1,4 +1,5 @@
-import { RegisterClientCommand, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import { loadOidcSdk } from '../clients.js';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { LoginFlow, SessionConfig } from '../../store/types.js';
@@ -40,7 +41,7 @@ export class Registrations {
     const now = this.opts.clock.now();
     if (existing && existing.expiresAt - now > REGISTRATION_MARGIN_MS && existing.scopes.join(' ') === config.scopes.join(' ')) return existing;
     try {
-      const out = await this.opts.oidc(session).send(new RegisterClientCommand({
+      const out = await this.opts.oidc(session).send(new (await loadOidcSdk()).RegisterClientCommand({
         clientName: `sso-agent-${config.name}`,
         clientType: 'public',
         scopes: config.scopes,

@@ -1,4 +1,5 @@
-import { ListAccountRolesCommand, ListAccountsCommand, type SSOClient } from '@aws-sdk/client-sso';
+import type { SSOClient } from '@aws-sdk/client-sso';
+import { loadPortalSdk } from '../clients.js';
 import type { Logger } from 'pino';
 import type { AccountListing } from '../../store/catalog.js';
 import type { SyncProgress } from '../../store/types.js';
@@ -40,6 +41,7 @@ export const DEFAULT_SYNC_CONCURRENCY = 8;
 export async function listOrganisation(o: ListOrganisationOptions): Promise<OrganisationListing> {
   const pacer = new AdaptivePacer({ now: o.policy.monotonicNow, sleep: o.policy.sleep });
   const pageSize = o.pageSize ?? 100;
+  const { ListAccountsCommand, ListAccountRolesCommand } = await loadPortalSdk();
   let calls = 0;
 
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> => withRetry(async () => {

@@ -1,5 +1,6 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { LogoutCommand, type SSOClient } from '@aws-sdk/client-sso';
+import type { SSOClient } from '@aws-sdk/client-sso';
+import { loadPortalSdk } from '../clients.js';
 import { LoginRequiredError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { LoginNeededReason, LogoutResult, SessionConfig } from '../../store/types.js';
@@ -174,7 +175,7 @@ export class TokenKeeper {
     let portal: LogoutResult['portal'] = 'not-needed';
     try {
       if (token && token.expiresAt > this.opts.clock.now()) {
-        await this.opts.portal(session).send(new LogoutCommand({ accessToken: token.accessToken }));
+        await this.opts.portal(session).send(new (await loadPortalSdk()).LogoutCommand({ accessToken: token.accessToken }));
         portal = 'signed-out';
       }
     } catch (err) {

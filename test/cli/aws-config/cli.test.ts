@@ -52,7 +52,8 @@ t.test('writes ~/.aws/config through the admin socket', async (t) => {
   t.equal(r.code, 0, r.stderr);
   t.ok(seen.includes('GET /v1/profiles') && seen.includes('GET /v1/status'), 'asked the agent for profiles and sessions');
   const text = readFileSync(join(dir, '.aws', 'config'), 'utf8');
-  t.match(text, `[profile prod-admin]\ncredential_process = ${process.execPath} ${MAIN} credential-process prod-admin\nregion = eu-west-1\n`);
+  const shellClient = join(MAIN, '..', '..', '..', 'bin', 'sso-agent-credential-process.sh');
+  t.match(text, `[profile prod-admin]\ncredential_process = /bin/sh ${shellClient} ${process.execPath} ${MAIN} credential-process prod-admin\nregion = eu-west-1\n`);
 });
 
 t.test('errors: one line on stderr, exit 1; bad usage exit 2', async (t) => {

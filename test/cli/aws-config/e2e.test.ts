@@ -111,7 +111,8 @@ t.test('login, config --write, and real clients sign STS calls through a written
   t.match(write.stdout, /wrote 4 profiles to /);
   const text = readFileSync(configFile, 'utf8');
   for (const r of ls) t.match(text, `[profile ${r.profile}]\n`, `section for ${r.profile}`);
-  t.match(text, new RegExp(`credential_process = ${esc(process.execPath)} ${esc(MAIN)} credential-process `), 'absolute node + absolute dist/cli/main.js');
+  const shellClient = join(ROOT, 'bin', 'sso-agent-credential-process.sh');
+  t.match(text, new RegExp(`credential_process = /bin/sh ${esc(shellClient)} ${esc(process.execPath)} ${esc(MAIN)} credential-process `), 'curl is here: the shell client, then absolute node + absolute dist/cli/main.js for its fallback');
   t.match(text, `region = ${emu.region}\n`, 'region from the session');
   t.match((await cli(['config', '--write'])).stdout, /is up to date/, 'running twice changes nothing');
 

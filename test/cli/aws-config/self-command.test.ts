@@ -4,12 +4,16 @@
  * commands both ways from folders with awkward names.
  */
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultMainScript, quoteWord, selfCommand } from '../../../src/cli/aws-config/self-command.js';
+import { promisify } from 'node:util';
+import {
+  defaultMainScript, defaultSelfCommand, defaultShellClient, onPath, quoteWord, selfCommand,
+} from '../../../src/cli/aws-config/self-command.js';
 import { tempDir } from '../../support/temp-dirs.js';
 
 t.test('quoteWord: bare when safe, double quotes when needed, refused when impossible', async (t) => {
@@ -60,4 +64,81 @@ t.test('the same argv under botocore (shlex, no shell) and sh -c, from awkward f
     t.equal(viaShlex[i], want, `botocore-style split runs it: ${cmd}`);
     t.equal(execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: tmpdir() }), want, `sh -c runs it: ${cmd}`);
   });
+});
+
+t.test('with curl on PATH the line runs the shell client, which hands anything else to node', async (t) => {
+  const main = '/opt/My Tools/sso/dist/cli/main.js';
+  t.equal(defaultShellClient(main), '/opt/My Tools/sso/bin/sso-agent-credential-process.sh');
+  t.equal(selfCommand({ execPath: '/usr/bin/node', mainScript: main, shellClient: defaultShellClient(main) }),
+    '/bin/sh "/opt/My Tools/sso/bin/sso-agent-credential-process.sh" /usr/bin/node "/opt/My Tools/sso/dist/cli/main.js"');
+  t.throws(() => selfCommand({ execPath: '/usr/bin/node', mainScript: main, shellClient: 'bin/x.sh' }), { message: /shell client path "bin\/x.sh" is not absolute/ });
+  t.ok(onPath('sh', { PATH: `/nonexistent${':'}/bin` }));
+  t.notOk(onPath('curl', { PATH: '/nonexistent' }));
+  t.match(defaultSelfCommand(process.env), /^\/bin\/sh \S*\/bin\/sso-agent-credential-process\.sh /, 'this machine has curl');
+  t.notMatch(defaultSelfCommand({ PATH: '/nonexistent' }), /\/bin\/sh/, 'without curl: node and main.js, as before');
+});
+
+const SHELL_CLIENT = join(import.meta.dirname, '..', '..', '..', 'bin', 'sso-agent-credential-process.sh');
+const execFileAsync = promisify(execFile);
+
+/** A copy of the package layout (bin/ and dist/cli/main.js) in `dir`; main.js prints `node:` and its argv. */
+function fakeInstall(dir: string): string {
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+  copyFileSync(SHELL_CLIENT, join(dir, 'bin', 'sso-agent-credential-process.sh'));
+  const main = join(dir, 'dist', 'cli', 'main.js');
+  writeFileSync(main, 'process.stdout.write("node:" + JSON.stringify(process.argv.slice(2)))');
+  symlinkSync(process.execPath, join(dir, 'node'));
+  return selfCommand({ execPath: join(dir, 'node'), mainScript: main, shellClient: defaultShellClient(main) });
+}
+
+t.test('the shell client line: the same under botocore and sh -c from awkward folders, node when no agent answers', async (t) => {
+  const root = tempDir(join(tmpdir(), 'sso-agent-shq-'));
+  const folders = ['plain', 'with space', "it's", 'a&b;c', 'paren (1)', 'ünï cödé'];
+  const cmds = folders.map((f) => `${fakeInstall(join(root, f))} credential-process work-prod-admin`);
+  const env = { ...process.env, SSO_AGENT_SOCK: join(root, 'no-agent.sock') };
+  const want = `node:${JSON.stringify(['credential-process', 'work-prod-admin'])}`;
+  const viaShlex = JSON.parse(execFileSync('python3', ['-c', SHLEX, JSON.stringify(cmds)], { encoding: 'utf8', cwd: tmpdir(), env })) as string[];
+  cmds.forEach((cmd, i) => {
+    t.equal(viaShlex[i], want, `botocore-style split runs it: ${cmd}`);
+    t.equal(execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', cwd: tmpdir(), env }), want, `sh -c runs it: ${cmd}`);
+  });
+  // Other subcommands pass through to node unchanged, so the same prefix works for all of them.
+  t.equal(execFileSync('/bin/sh', ['-c', `${cmds[1]!.replace(/ credential-process work-prod-admin$/, '')} ls --json`], { encoding: 'utf8', env }), `node:${JSON.stringify(['ls', '--json'])}`);
+});
+
+t.test('the shell client asks the socket with curl, prints the answer as sent, and leaves errors to node', async (t) => {
+  const root = tempDir(join(tmpdir(), 'sso-agent-shc-'));
+  const line = fakeInstall(join(root, 'my tools'));
+  const socket = join(root, 'run dir', 'agent.sock');
+  mkdirSync(join(root, 'run dir'));
+  const body = '{"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-12-01T21:00:00.000Z","AccountId":"111111111111"}\n';
+  const seen: string[] = [];
+  let status = 200;
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(status === 200 ? body : '{"Code":"LoginRequired","Message":"log in"}');
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const profile = 'arn:aws:iam::111111111111:role/team/Dev+Ops';
+  const env = { ...process.env, SSO_AGENT_SOCK: socket };
+  const run = async (e: NodeJS.ProcessEnv) => (await execFileAsync('/bin/sh', ['-c', `${line} credential-process ${quoteWord(profile, 'p')}`], { env: e, encoding: 'utf8' })).stdout;
+
+  t.equal(await run(env), body, 'the bytes the agent sent, newline included');
+  t.equal(seen.length, 1);
+  t.equal(new URL(seen[0]!, 'http://x').pathname, '/v1/credential-process');
+  t.equal(new URL(seen[0]!, 'http://x').searchParams.get('profile'), profile, 'the profile survives percent-encoding');
+
+  // XDG_RUNTIME_DIR decides the path when SSO_AGENT_SOCK is unset, as in src/paths.ts.
+  const { SSO_AGENT_SOCK: _drop, ...noSock } = env;
+  mkdirSync(join(root, 'xdg', 'sso-agent'), { recursive: true });
+  symlinkSync(socket, join(root, 'xdg', 'sso-agent', 'agent.sock'));
+  t.equal(await run({ ...noSock, XDG_RUNTIME_DIR: join(root, 'xdg') }), body, 'found through XDG_RUNTIME_DIR');
+
+  status = 409;
+  t.equal(await run(env), `node:${JSON.stringify(['credential-process', profile])}`, 'an error answer goes to the node entry, which prints the agent\'s message');
+  status = 200;
+  t.equal(await run({ ...env, PATH: join(root, 'empty') }), `node:${JSON.stringify(['credential-process', profile])}`, 'no curl on PATH: node');
 });

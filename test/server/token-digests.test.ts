@@ -1,0 +1,36 @@
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { profileToken } from '../../src/server/profile-token.js';
+import { TokenDigests } from '../../src/server/token-digests.js';
+import { containerCredentialsBody, toContainerCredentials } from '../../src/server/to-container-credentials.js';
+import type { RoleCredentials } from '../../src/store/types.js';
+
+t.test('TokenDigests accepts exactly the profile\'s token, before and after a catalog rebuild', async (t) => {
+  const key = randomBytes(32);
+  const other = randomBytes(32);
+  const digests = new TokenDigests(key);
+  const role = { profile: 'prod-admin' };
+  const tok = profileToken(key, 'prod-admin');
+  t.ok(digests.matches(role, tok));
+  t.ok(digests.matches(role, tok), 'again, from the held digest');
+  for (const bad of ['', 'x', tok + ' ', ' ' + tok, `Bearer ${tok}`, tok.slice(0, -1), profileToken(key, 'prod-readonly'), profileToken(other, 'prod-admin'), tok.toUpperCase()]) {
+    t.notOk(digests.matches(role, bad), `rejects ${JSON.stringify(bad)}`);
+  }
+  // A rebuilt catalog hands out new role objects; a renamed profile gets its own digest.
+  t.ok(digests.matches({ profile: 'prod-admin' }, tok));
+  t.notOk(digests.matches({ profile: 'work-prod-admin' }, tok), 'a profile renamed by a rebuild needs its new token');
+  t.ok(digests.matches({ profile: 'work-prod-admin' }, profileToken(key, 'work-prod-admin')));
+  t.notOk(new TokenDigests(other).matches(role, tok), 'another agent key, another token');
+});
+
+t.test('containerCredentialsBody: the JSON of toContainerCredentials, made once per credential', async (t) => {
+  const creds: RoleCredentials = {
+    accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: Date.UTC(2026, 11, 1, 21),
+    accountId: '111111111111', roleArn: 'arn:aws:iam::111111111111:role/Admin',
+  };
+  const body = containerCredentialsBody(creds);
+  t.same(JSON.parse(body.toString('utf8')), toContainerCredentials(creds));
+  t.equal(containerCredentialsBody(creds), body, 'the same Buffer while the credential is the same');
+  const renewed = { ...creds, accessKeyId: 'ASIARENEWED' };
+  t.equal(JSON.parse(containerCredentialsBody(renewed).toString('utf8')).AccessKeyId, 'ASIARENEWED', 'renewed credentials are serialised afresh');
+});

@@ -8,12 +8,12 @@
 import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
 import { ROOT, isolatedWorld, run, runCli, spawnAgent, type Agent } from '../support/e2e-harness.js';
 import { waitUntil } from '../support/wait-until.js';
+import { freePort } from '../support/free-port.js';
 
 const SQUATTER = 'ssoagentsquat';
 const STS_CALLER = join(ROOT, 'test/support/py/sts_caller.py');
@@ -32,13 +32,6 @@ function ensureUser(t: Test): void {
   t.teardown(() => { spawnSync('userdel', [SQUATTER]); });
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /** Runs node as the other user; its stdout lines are collected. */
 function asSquatter(script: string, args: string[]) {

@@ -7,27 +7,17 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import { isolatedWorld, profileEnv, runCli, spawnAgent, type World } from '../support/e2e-harness.js';
 import { agentGet } from '../support/agent-get.js';
 import { waitUntil } from '../support/wait-until.js';
+import { freePort } from '../support/free-port.js';
 
 const emu = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 1 });
 t.teardown(() => emu.close());
 const emuHost = new URL(emu.url).host;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Proxy { url: string; log: () => string }
 

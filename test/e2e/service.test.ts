@@ -6,7 +6,6 @@
 import t, { type Test } from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,16 +21,10 @@ import type { CatalogRole, LoginPrompt, SyncSummary } from '../../src/store/type
 
 import { agentGet } from '../support/agent-get.js';
 import { tempDir } from '../support/temp-dirs.js';
+import { freePort } from '../support/free-port.js';
 
 const root = packageRoot();
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /**
  * Starts the agent as `argv` with `env` and waits for its "listening" line; killed at teardown if

@@ -5,19 +5,12 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { adminRequest, ADMIN_ROUTES } from '../../src/cli/admin-client.js';
 import { agentGet } from '../support/agent-get.js';
 import { MAIN, isolatedWorld } from '../support/e2e-harness.js';
 import { waitUntil } from '../support/wait-until.js';
+import { freePort } from '../support/free-port.js';
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 function activate(listen: string, args: string[], env: NodeJS.ProcessEnv) {
   // It hands the program only PATH, HOME and TERM unless told: pass the isolated world with -E.

@@ -70,7 +70,9 @@ t.test('npm pack + npm install -g: everything works from PATH', async (t) => {
   const write = await sso(['config', '--write']);
   t.equal(write.code, 0, write.stderr);
   const config = readFileSync(env.AWS_CONFIG_FILE as string, 'utf8');
-  t.match(config, `credential_process = ${process.execPath} ${installedMain} credential-process `, 'credential_process runs the installed copy');
+  // curl is on PATH here, so the line starts with the shell client shipped in the package (issue 13).
+  const installedClient = join(dirname(dirname(installedMain)), '..', 'bin', 'sso-agent-credential-process.sh');
+  t.match(config, `credential_process = /bin/sh ${installedClient} ${process.execPath} ${installedMain} credential-process `, 'credential_process runs the installed copy');
   t.notMatch(config, ROOT, 'nothing points at the checkout');
 
   const profile = /^\[profile (\S+)\]$/m.exec(config)?.[1] ?? '';

@@ -1,7 +1,8 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { HttpProxyAgent } from 'http-proxy-agent';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
+import { requireCjs } from '../require-cjs.js';
 import { UpstreamUnreachableError } from '../errors.js';
 
 /**
@@ -80,8 +81,9 @@ export function proxyRoute(endpoint: string, env: NodeJS.ProcessEnv): ProxyRoute
   let agent: { httpAgent: HttpAgent } | { httpsAgent: HttpsAgent };
   try {
     agent = u.protocol === 'https:'
-      ? { httpsAgent: new HttpsProxyAgent(proxy, { keepAlive: true }) }
-      : { httpAgent: new HttpProxyAgent(proxy, { keepAlive: true }) };
+      // Loaded only when a proxy is in use: most agents never need them.
+      ? { httpsAgent: new (requireCjs('https-proxy-agent') as { HttpsProxyAgent: typeof HttpsProxyAgent }).HttpsProxyAgent(proxy, { keepAlive: true }) }
+      : { httpAgent: new (requireCjs('http-proxy-agent') as { HttpProxyAgent: typeof HttpProxyAgent }).HttpProxyAgent(proxy, { keepAlive: true }) };
   } catch (err) {
     throw new UpstreamUnreachableError(`the proxy setting ${redactProxy(proxy)} for ${u.host} is not a usable URL (${(err as Error).message}): fix HTTPS_PROXY / HTTP_PROXY`, { cause: err });
   }

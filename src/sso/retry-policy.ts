@@ -1,4 +1,5 @@
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type * as SmithyRetry from '@smithy/core/retry';
+import { requireCjs } from '../require-cjs.js';
 import { isAgentError } from '../errors.js';
 import type { Random } from './clock.js';
 
@@ -43,7 +44,11 @@ export type RetryClass = 'throttle' | 'transient' | 'fatal';
 const EXTRA_NETWORK_CODES = new Set(['ENOTCONN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 interface ErrorLike { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } }
-type SdkError = Parameters<typeof isThrottlingError>[0];
+type SdkError = Parameters<typeof SmithyRetry.isThrottlingError>[0];
+
+// Loaded at the first failure, not at start: it is several megabytes of resident memory.
+let smithyRetry: typeof SmithyRetry | undefined;
+const classifiers = (): typeof SmithyRetry => (smithyRetry ??= requireCjs('@smithy/core/retry') as typeof SmithyRetry);
 
 /**
  * Sorts an upstream failure: throttled, worth retrying, or final. smithy's classifiers (the ones
@@ -59,6 +64,7 @@ export function classifyError(err: unknown): RetryClass {
   if (typeof err !== 'object' || err === null || isAgentError(err)) return 'fatal';
   const e = err as ErrorLike & Error;
   if (e.code === 'ENOTFOUND') return 'fatal';
+  const { isServerError, isThrottlingError, isTransientError } = classifiers();
   if (isThrottlingError(e as SdkError)) return 'throttle';
   if (isTransientError(e as SdkError) || isServerError(e as SdkError)) return 'transient';
   if (e.name === 'InternalServerException' || (typeof e.code === 'string' && EXTRA_NETWORK_CODES.has(e.code))) return 'transient';

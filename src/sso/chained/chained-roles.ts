@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import type * as IniLoader from '@smithy/shared-ini-file-loader';
+import { requireCjs } from '../../require-cjs.js';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from '../../store/credential-cache.js';
@@ -32,6 +33,9 @@ export interface ChainedRolesOptions {
   /** The pause before the next AssumeRole attempt while STS fails (the same policy as role credentials). */
   retryDelay: CredentialCacheOptions['retryDelay'];
 }
+
+// The ini loader the CommonJS way, like session-config.ts: one instance of it, loaded without ESM's source lexing.
+const { loadSharedConfigFiles } = requireCjs('@smithy/shared-ini-file-loader') as typeof IniLoader;
 
 /** The chained profiles' cache entries live under this pseudo-session, one per profile name. */
 const KEY_PREFIX = 'chained:';

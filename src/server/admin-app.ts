@@ -130,7 +130,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   // The credential_process output ready to print, final newline included, so the shell client
   // (bin/sso-agent-credential-process.sh) writes the bytes `sso-agent credential-process` would.
   const processOutput = async (ref: string, reply: FastifyReply): Promise<FastifyReply> => {
-    const creds = await core.getCredentials(core.resolveProfile(ref).profile);
+    const creds = await core.getCredentials(core.resolveProfile(ref));
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(`${JSON.stringify(toProcessOutput(creds))}\n`);
   };
@@ -144,7 +144,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.console.pattern, async (req, reply) => {
     const role = core.resolveProfile(req.params.profile);
-    const creds = await core.getCredentials(role.profile);
+    const creds = await core.getCredentials(role);
     return reply.header('cache-control', 'no-store').send(toConsoleReply(role, core.listSessions(), creds));
   });
 

@@ -128,7 +128,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       throw err;
     }
     if (!digests.matches(role, presented)) throw new AccessDeniedError(ref);
-    const creds = await core.getCredentials(role.profile);
+    const creds = await core.getCredentials(role);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(containerCredentialsBody(creds));
   });

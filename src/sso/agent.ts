@@ -201,8 +201,9 @@ class SsoAgentCore implements AgentCore {
     return role;
   }
 
-  async getCredentials(ref: string): Promise<RoleCredentials> {
-    const role = this.resolveProfile(ref);
+  /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
+  async getCredentials(ref: string | CatalogRole): Promise<RoleCredentials> {
+    const role = typeof ref === 'string' ? this.resolveProfile(ref) : ref;
     return role.chained ? this.chained.credentials(role) : this.cache.get(role);
   }
 

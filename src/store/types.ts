@@ -169,7 +169,7 @@ export interface AgentCore {
   /** Profile name, `ACCOUNT_ID:ROLE_NAME`, or role ARN. Throws ProfileNotFoundError. */
   resolveProfile(ref: string): CatalogRole;
   /** Cached credentials with more than the refresh window left; fetches (single flight) otherwise. */
-  getCredentials(ref: string): Promise<RoleCredentials>;
+  getCredentials(ref: string | CatalogRole): Promise<RoleCredentials>;
   /** Set when the session `req` names is active and `req.force` is not: `login` then does nothing. */
   alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined;
   startLogin(req: LoginRequest): Promise<LoginPrompt>;

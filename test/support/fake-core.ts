@@ -59,7 +59,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       return r;
     },
     async getCredentials(ref) {
-      const r = core.resolveProfile(ref);
+      const r = typeof ref === 'string' ? core.resolveProfile(ref) : ref;
       core.calls.getCredentials.push(r.profile);
       if (core.failNext) { const e = core.failNext; core.failNext = undefined; throw e; }
       const s = sessions.find((x) => x.name === r.session);

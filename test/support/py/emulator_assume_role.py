@@ -4,12 +4,12 @@ Usage: emulator_assume_role.py URL START_URL REGION."""
 import json
 import sys
 import traceback
-import urllib.request
 
 import boto3
 import botocore
 from botocore import UNSIGNED
 from botocore.config import Config
+from emulator_control import make_control
 
 URL, START_URL, REGION = sys.argv[1], sys.argv[2], sys.argv[3]
 ONE = {"total_max_attempts": 1}
@@ -22,13 +22,7 @@ def report(name, ok, detail=None):
     print(json.dumps({"check": name, "ok": bool(ok), "detail": detail}, default=str), flush=True)
 
 
-def control(path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(URL + "/_emulator/" + path, data=data, method="GET" if body is None else "POST")
-    if data is not None:
-        req.add_header("content-type", "application/json")
-    with urllib.request.urlopen(req) as res:
-        return json.loads(res.read())
+control = make_control(URL)
 
 
 def sts(c):

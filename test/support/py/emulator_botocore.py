@@ -8,12 +8,12 @@ import os
 import sys
 import time
 import traceback
-import urllib.request
 
 import boto3
 import botocore
 from botocore import UNSIGNED
 from botocore.config import Config
+from emulator_control import make_control
 
 URL, START_URL, REGION = sys.argv[1], sys.argv[2], sys.argv[3]
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -31,13 +31,7 @@ def report(name, ok, detail=None):
     print(json.dumps({"check": name, "ok": bool(ok), "detail": detail}, default=str), flush=True)
 
 
-def control(path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(URL + "/_emulator/" + path, data=data, method="GET" if body is None else "POST")
-    if data is not None:
-        req.add_header("content-type", "application/json")
-    with urllib.request.urlopen(req) as res:
-        return json.loads(res.read())
+control = make_control(URL)
 
 
 def expect_error(name, fn, modelled_class, code=None, status=None):

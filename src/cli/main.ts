@@ -65,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
+    // Before the daemon's modules load (see heap-tuning.ts for why it cannot wait).
+    if (name === 'serve') (await import('../server/heap-tuning.js')).favourSizeFromTheStart();
     const { command } = await entry.load();
     return await command(rest);
   } catch (err) {

@@ -5,6 +5,8 @@
  */
 export function checkHost(host: string | undefined, port: number): boolean {
   if (host === undefined || host === '' || host.length > 64) return false;
+  // What every SDK sends (the URL `sso-agent env` prints), settled without parsing.
+  if (host === `127.0.0.1:${port}`) return true;
   const lower = host.toLowerCase();
   let name: string;
   let portText: string | undefined;
@@ -41,7 +43,10 @@ function isLoopbackIPv4(name: string): boolean {
  */
 export function hostHeaderCount(rawHeaders: readonly string[]): number {
   let n = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') n++;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') n++;
+  }
   return n;
 }
 
@@ -49,5 +54,6 @@ export function hostHeaderCount(rawHeaders: readonly string[]): number {
 export const BROWSER_HEADERS = ['sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'referer'] as const;
 
 export function browserHeader(headers: Record<string, unknown>): string | undefined {
-  return BROWSER_HEADERS.find((h) => headers[h] !== undefined);
+  for (const h of BROWSER_HEADERS) if (headers[h] !== undefined) return h;
+  return undefined;
 }

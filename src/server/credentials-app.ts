@@ -1,17 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { createServer } from 'node:http';
 import { requireCjs } from '../require-cjs.js';
 import type { Logger } from 'pino';
-import {
-  AccessDeniedError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError,
-  MissingAuthorizationError, UriTooLongError, isAgentError,
-} from '../errors.js';
+import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
-import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
 import { verifyProfileToken } from './profile-token.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
-import { TokenDigests } from './token-digests.js';
+import { HeldTokens } from './held-tokens.js';
+import { MAX_URL_LENGTH, refusal } from './request-guard.js';
+import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
 
 const Fastify = requireCjs('fastify') as typeof import('fastify').default;
@@ -37,7 +36,7 @@ export interface CredentialsAppOptions {
 /** Limits sized for what SDKs send: a profile path, an Authorization header, a few standard headers. */
 export const TCP_LIMITS = {
   /** Longest URL accepted: an encoded role ARN fits many times over; megabyte URLs are an attack. */
-  maxUrlLength: 2048,
+  maxUrlLength: MAX_URL_LENGTH,
   /** Longest route parameter (profile name, `ACCOUNT:ROLE` or role ARN). */
   maxParamLength: 512,
   /** Only GET is served; no request has a body. */
@@ -45,6 +44,9 @@ export const TCP_LIMITS = {
   /** All headers together; node's default is 16 KiB. */
   maxHeaderSize: 8192,
 } as const;
+
+/** Fastify's default: longer than any SDK keeps an idle connection, so the server never cuts one mid-reuse. */
+const KEEP_ALIVE_MS = 72_000;
 
 const OAUTH_CALLBACK_PATH = '/oauth/callback';
 const KNOWN_PATHS = [/^\/v1\/credentials\/[^/]+$/, /^\/health$/, /^\/oauth\/callback$/];
@@ -58,13 +60,29 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const tokens = new HeldTokens(keys.agentKey);
+  let closing = false;
+  // At debug level every request goes through the app, whose onResponse hook logs it.
+  const warm = logger.isLevelEnabled('debug')
+    ? () => false
+    : warmCredentialsResponder({ core, tokens, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
   const app = Fastify({
+    // The warm-credentials answer goes first; whatever it does not answer, the app handles.
+    serverFactory: (handler) => {
+      const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, (req, res) => {
+        if (!warm(req, res)) handler(req, res);
+      });
+      // What Fastify sets on a server it makes itself (its defaults: idle sockets kept 72 s).
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
     logger: false,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: TCP_LIMITS.maxParamLength },
     frameworkErrors,
     bodyLimit: TCP_LIMITS.bodyLimit,
-    http: { maxHeaderSize: TCP_LIMITS.maxHeaderSize },
     return503OnClosing: true,
     schemaController: NO_SCHEMAS,
   });
@@ -73,36 +91,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
 
   // Every guard in one hook, before any route (and before the 404 handler) runs. A done-callback
   // hook, not an async one: nothing here awaits, and a promise per request costs throughput.
-  const guard = (req: FastifyRequest): void => {
-    if (hostHeaderCount(req.raw.rawHeaders) > 1) {
-      throw new BadRequestError('the request carries more than one Host header (RFC 9112 requires a single one)');
-    }
-    if (!checkHost(req.headers.host, port())) {
-      throw new ForbiddenRequestError('the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
-    }
-    if (req.headers.origin !== undefined) {
-      throw new ForbiddenRequestError('requests from web pages (with an Origin header) are refused: credentials are for local SDKs only');
-    }
-    // The OAuth redirect is the one request a browser is meant to make (and it sends fetch metadata).
-    const fromBrowser = req.routeOptions.url === OAUTH_CALLBACK_PATH ? undefined : browserHeader(req.headers);
-    if (fromBrowser !== undefined) {
-      throw new ForbiddenRequestError(`requests carrying ${fromBrowser} (sent by web browsers) are refused: credentials are for local SDKs only`);
-    }
-    if (req.method !== 'GET') {
-      throw new MethodNotAllowedError(`${req.method} is not allowed: this port answers GET only`);
-    }
-    if (req.url.length > TCP_LIMITS.maxUrlLength) {
-      throw new UriTooLongError(`the URL is longer than ${TCP_LIMITS.maxUrlLength} characters`);
-    }
-  };
   app.addHook('onRequest', (req, _reply, done) => {
-    try {
-      guard(req);
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    done();
+    done(refusal(req.raw, port(), req.routeOptions.url === OAUTH_CALLBACK_PATH));
   });
 
   // Registered only when debug is on: the hot path should not build log objects nobody writes.
@@ -110,7 +100,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     logger.debug({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  const digests = new TokenDigests(keys.agentKey);
+  app.addHook('preClose', (done) => { closing = true; done(); });
+
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
     const ref = req.params.profile;
     const presented = req.headers.authorization;
@@ -127,7 +118,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       }
       throw err;
     }
-    if (!digests.matches(role, presented)) throw new AccessDeniedError(ref);
+    if (!tokens.matches(role, presented)) throw new AccessDeniedError(ref);
     const creds = await core.getCredentials(role);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(containerCredentialsBody(creds));

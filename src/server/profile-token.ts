@@ -1,22 +1,31 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * The per-profile authorization token: HMAC-SHA256(agent key, canonical profile name), base64url.
  * A process handed one profile's token cannot derive another's, and nothing needs to be stored
- * per profile: the agent recomputes the token from its key on every request.
+ * per profile: the agent can always recompute the token from its key.
  */
 export function profileToken(key: Buffer, profile: string): string {
   return createHmac('sha256', key).update(profile, 'utf8').digest('base64url');
 }
 
+/** The token's bytes, the form `sameToken` compares against. */
+export function profileTokenBytes(key: Buffer, profile: string): Buffer {
+  return Buffer.from(profileToken(key, profile), 'ascii');
+}
+
 /**
- * Constant-time check of a presented `Authorization` value. Both sides are hashed first so the
- * comparison runs over two fixed-length digests whatever the caller sent (timingSafeEqual throws
- * on unequal lengths, and an early length check would leak the token's length).
+ * Constant-time check of a presented `Authorization` value against a token's bytes. Every token is
+ * 43 bytes (a base64url SHA-256), a length anyone can read in this file, so a value of another
+ * byte length is refused at once without revealing anything about the secret; values of the right
+ * length are compared with `timingSafeEqual`. UTF-8, so no non-ASCII character can pass for an
+ * ASCII one.
  */
+export function sameToken(expected: Buffer, presented: string): boolean {
+  const given = Buffer.from(presented, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export function verifyProfileToken(key: Buffer, profile: string, presented: string | undefined): boolean {
-  if (presented === undefined) return false;
-  const expected = createHash('sha256').update(profileToken(key, profile), 'utf8').digest();
-  const given = createHash('sha256').update(presented, 'utf8').digest();
-  return timingSafeEqual(expected, given);
+  return presented !== undefined && sameToken(profileTokenBytes(key, profile), presented);
 }

@@ -207,6 +207,10 @@ class SsoAgentCore implements AgentCore {
     return role.chained ? this.chained.credentials(role) : this.cache.get(role);
   }
 
+  servableCredentials(role: CatalogRole): RoleCredentials | undefined {
+    return role.chained ? this.chained.servable(role) : this.cache.servable(role);
+  }
+
   alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined {
     const known = new Map(this.registry.names().map((name) => [name, { config: this.registry.config(name) }]));
     const found = findLoginSession(req, known);

@@ -1,4 +1,5 @@
 import { profileNames, roleKey, shortHash, slug, type RoleIdentity } from './profile-name.js';
+import { codeUnitOrder } from './code-unit-order.js';
 
 /** What a kept name must look like to be reused (a hand-edited state file is checked, not trusted). */
 const USABLE_NAME = /^[a-z0-9][a-z0-9_-]{0,200}$/;
@@ -11,7 +12,7 @@ const USABLE_NAME = /^[a-z0-9][a-z0-9_-]{0,200}$/;
  * Names of roles not in `roles` are dropped (the role is gone, its name is free again).
  */
 export function assignNames(roles: readonly RoleIdentity[], kept: ReadonlyMap<string, string>): Map<string, string> {
-  const sorted = [...roles].sort((a, b) => roleKey(a).localeCompare(roleKey(b)));
+  const sorted = [...roles].sort((a, b) => codeUnitOrder(roleKey(a), roleKey(b)));
   const names = new Map<string, string>();
   const taken = new Set<string>();
   const newcomers: RoleIdentity[] = [];

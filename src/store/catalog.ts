@@ -2,6 +2,7 @@ import { assignNames } from './assign-names.js';
 import { roleKey, type RoleIdentity } from './profile-name.js';
 import { parseRoleArn, partitionOf, type RoleRefParts } from './role-arn.js';
 import type { CatalogRole } from './types.js';
+import { codeUnitOrder } from './code-unit-order.js';
 
 /** One account as the last sync saw it. */
 export interface AccountListing {
@@ -138,9 +139,7 @@ export class Catalog {
       profile: this.names.get(roleKey(r))!,
       stale: r.stale,
     }));
-    // Code-point order, not localeCompare: names are ASCII slugs, and collation would load ICU's
-    // collation tables into the daemon (about 3 MB resident) for nothing but this sort.
-    roles.sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
+    roles.sort((a, b) => codeUnitOrder(a.profile, b.profile));
     const byRef = new Map<string, CatalogRole>();
     // Later sets never overwrite earlier ones: profile names win over the other forms, and for an
     // account present in two sessions the first session (in configuration order) answers.

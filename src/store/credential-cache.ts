@@ -71,19 +71,29 @@ export class CredentialCache {
 
   /** Served from memory while servable; a cold role makes one fetch for all its waiters. */
   async get(key: CredentialKey): Promise<RoleCredentials> {
+    const served = this.servable(key);
+    if (served) return served;
     const k = keyOf(key);
     const now = this.opts.clock.now();
-    const entry = this.cache.get<Entry>(k);
-    if (entry) {
-      entry.lastUsed = now;
-      // A role that turned hot after its renewal point: renew now, unless a renewal or retry is under way.
-      const r = this.renewals.get(k);
-      if (now >= renewAt(entry.fetchedAt, entry.creds.expiration) && !r?.timer && !this.flights.has(k)) this.renew(key, entry);
-      return entry.creds;
-    }
     const failure = this.renewals.get(k)?.failure;
     if (failure && now < failure.retryAt) throw failure.error;
     return this.fetchInto(key, now);
+  }
+
+  /**
+   * The cached credentials when they can be served without waiting (counted as a use, exactly as
+   * `get` counts it), else undefined: the caller then awaits `get`, which fetches or fails.
+   */
+  servable(key: CredentialKey): RoleCredentials | undefined {
+    const k = keyOf(key);
+    const entry = this.cache.get<Entry>(k);
+    if (!entry) return undefined;
+    const now = this.opts.clock.now();
+    entry.lastUsed = now;
+    // A role that turned hot after its renewal point: renew now, unless a renewal or retry is under way.
+    const r = this.renewals.get(k);
+    if (now >= renewAt(entry.fetchedAt, entry.creds.expiration) && !r?.timer && !this.flights.has(k)) this.renew(key, entry);
+    return entry.creds;
   }
 
   /** Forgets every credential of a session (logout). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { codeUnitOrder } from './code-unit-order.js';
 
 /** What a profile name is derived from. */
 export interface RoleIdentity {
@@ -9,6 +10,7 @@ export interface RoleIdentity {
 }
 
 const MAX_PART = 48;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Lowercase, ASCII letters/digits/`-`/`_` only: safe as an `[profile NAME]` in ~/.aws/config
@@ -16,8 +18,9 @@ const MAX_PART = 48;
  * mistaken for the `ACCOUNT_ID:ROLE_NAME` or ARN forms, which contain `:`.
  */
 export function slug(text: string): string {
-  return text
-    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '') // é → e, so names stay readable
+  // Only non-ASCII text is decomposed: ASCII is already its own NFKD form, and the daemon need
+  // not load ICU's normalisation data for the usual all-ASCII account and role names.
+  return (ASCII.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')) // é → e, so names stay readable
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '-')
     .replace(/-{2,}/g, '-')
@@ -67,7 +70,7 @@ export function profileNames(roles: readonly RoleIdentity[], opts: { prefixSessi
   // Last resort for identical keys given twice: numbered in key order, still deterministic.
   if (pending.length) {
     const taken = new Set(names.values());
-    for (const r of [...pending].sort((a, b) => roleKey(a).localeCompare(roleKey(b))).slice(1)) {
+    for (const r of [...pending].sort((a, b) => codeUnitOrder(roleKey(a), roleKey(b))).slice(1)) {
       const stem = names.get(roleKey(r))!;
       let n = 2;
       while (taken.has(`${stem}-${n}`)) n++;

@@ -170,6 +170,12 @@ export interface AgentCore {
   resolveProfile(ref: string): CatalogRole;
   /** Cached credentials with more than the refresh window left; fetches (single flight) otherwise. */
   getCredentials(ref: string | CatalogRole): Promise<RoleCredentials>;
+  /**
+   * What `getCredentials(role)` would resolve to at once, without waiting: the cached credentials
+   * while servable, else undefined (a fetch is needed, or an error is due). Lets the hot route
+   * answer synchronously; anything else goes through `getCredentials`.
+   */
+  servableCredentials(role: CatalogRole): RoleCredentials | undefined;
   /** Set when the session `req` names is active and `req.force` is not: `login` then does nothing. */
   alreadyLoggedIn(req: LoginRequest): AlreadyLoggedIn | undefined;
   startLogin(req: LoginRequest): Promise<LoginPrompt>;

@@ -117,6 +117,22 @@ t.test('an idle role asked for after its renewal point is served and renewed in 
   t.equal(up.calls(), 2, 'one renewal, however often it was asked for meanwhile');
 });
 
+t.test('servable: the cached credential without waiting, counted as a use like get; undefined when a fetch is due', async (t) => {
+  const clock = manualClock(t);
+  const up = fakeUpstream(clock, 60 * MIN);
+  const cache = cacheOver(t, clock, up);
+  t.equal(cache.servable(key), undefined, 'cold: nothing to hand out, and no fetch started');
+  t.equal(up.calls(), 0);
+  const first = await cache.get(key);
+  t.equal(cache.servable(key), first, 'the very object get resolved to');
+  await clock.advance(40 * MIN);
+  t.equal(cache.servable(key)?.accessKeyId, 'ASIA1', 'past its renewal point it is still served at once');
+  await waitUntil(() => cache.servable(key)?.accessKeyId === 'ASIA2', 'and renewed in the background');
+  t.equal(up.calls(), 2);
+  await clock.advance(50 * MIN);
+  t.equal(cache.servable(key), undefined, 'past its servable limit: the caller must fetch');
+});
+
 t.test('through an 80 s outage a hot role with 120 s credentials never fails, and attempts are paced', async (t) => {
   const clock = manualClock(t);
   const up = fakeUpstream(clock, 120_000);

@@ -13,6 +13,8 @@ export interface FakeCore extends AgentCore {
   calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[]; reload: number; removeSession: string[] };
   sessions: SessionStatus[];
   roles: CatalogRole[];
+  /** What servableCredentials hands out, by profile (empty: every request awaits getCredentials). */
+  warm: Map<string, RoleCredentials>;
   /** Make the next getCredentials throw this. */
   failNext?: Error;
   /** The signal each waitLogin got (aborted when its admin connection closed early). */
@@ -48,7 +50,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
   let n = 0;
   const core: FakeCore = {
     calls: { getCredentials: [], logout: [], startLogin: [], sync: [], callback: [], reload: 0, removeSession: [] },
-    sessions, roles, waitSignals: [],
+    sessions, roles, waitSignals: [], warm: new Map(),
     listSessions: () => sessions,
     listProfiles: () => roles,
     resolveProfile(ref) {
@@ -75,6 +77,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
       };
       return creds;
     },
+    servableCredentials: (r) => core.warm.get(r.profile),
     alreadyLoggedIn(req) {
       const s = sessions.find((x) => x.name === (req.session ?? 'work'));
       if (req.force || s?.state !== 'active' || !s.tokenExpiresAt) return undefined;

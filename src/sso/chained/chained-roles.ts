@@ -3,6 +3,7 @@ import type * as IniLoader from '@smithy/shared-ini-file-loader';
 import { requireCjs } from '../../require-cjs.js';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { codeUnitOrder } from '../../store/code-unit-order.js';
 import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from '../../store/credential-cache.js';
 import type { CatalogRole, RoleCredentials } from '../../store/types.js';
 import type { AwsClientFactory } from '../clients.js';
@@ -107,6 +108,11 @@ export class ChainedRoles {
     return this.cache.get(this.keyOf(role.profile));
   }
 
+  /** The profile's cached credentials if they can be served without waiting (CredentialCache.servable). */
+  servable(role: CatalogRole): RoleCredentials | undefined {
+    return this.cache.servable(this.keyOf(role.profile));
+  }
+
   /** A logout: the credentials of every chained profile standing on that session go too. */
   dropSession(session: string): number {
     this.refresh();
@@ -159,7 +165,7 @@ export class ChainedRoles {
         ...(region ? { region } : {}),
       });
     }
-    rows.sort((a, b) => a.profile.localeCompare(b.profile));
+    rows.sort((a, b) => codeUnitOrder(a.profile, b.profile));
     this.rows = rows;
     this.byName = new Map(rows.map((row) => [row.profile, row]));
   }

@@ -1,7 +1,6 @@
 import type { Logger, DestinationStream, Level } from 'pino';
-import { requireCjs } from './require-cjs.js';
+import { pino } from 'pino';
 
-const { pino } = requireCjs('pino') as typeof import('pino');
 
 /**
  * Every path that can carry a secret, wherever it sits in a log object. pino's redact works on

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageInfo } from './package-root.js';
 
-// Read once from package.json so `--version` can never drift from the published version.
-export const VERSION: string = (JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { version: string }).version;
+// Read from package.json so `--version` can never drift from the published version.
+export const VERSION: string = packageInfo().pkg.version;

@@ -65,8 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    // Before the daemon's modules load (see heap-tuning.ts for why it cannot wait).
-    if (name === 'serve') (await import('../server/heap-tuning.js')).favourSizeFromTheStart();
+    // Before the daemon's modules load: loading them is the first burst the flags are for.
+    if (name === 'serve') (await import('../server/heap-tuning.js')).tuneHeapForResidency();
     const { command } = await entry.load();
     return await command(rest);
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { requireCjs } from '../require-cjs.js';
+import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import {
   ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
@@ -15,7 +15,6 @@ import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
-const Fastify = requireCjs('fastify') as typeof import('fastify').default;
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 

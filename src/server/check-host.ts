@@ -3,10 +3,16 @@
  * sends its own name in `Host`, so only loopback names and addresses with the agent's own port
  * are accepted. Everything else — other names, other ports, missing Host — is refused.
  */
+let usual = { port: -1, host: '' };
+const usualHost = (port: number): string => {
+  if (usual.port !== port) usual = { port, host: `127.0.0.1:${port}` };
+  return usual.host;
+};
+
 export function checkHost(host: string | undefined, port: number): boolean {
   if (host === undefined || host === '' || host.length > 64) return false;
   // What every SDK sends (the URL `sso-agent env` prints), settled without parsing.
-  if (host === `127.0.0.1:${port}`) return true;
+  if (host === usualHost(port)) return true;
   const lower = host.toLowerCase();
   let name: string;
   let portText: string | undefined;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:http';
-import { requireCjs } from '../require-cjs.js';
+import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
@@ -13,7 +13,6 @@ import { MAX_URL_LENGTH, refusal } from './request-guard.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
 
-const Fastify = requireCjs('fastify') as typeof import('fastify').default;
 
 /** The agent's secret material, loaded once by the daemon. */
 export interface AgentKeys {

@@ -9,6 +9,9 @@ export function profileToken(key: Buffer, profile: string): string {
   return createHmac('sha256', key).update(profile, 'utf8').digest('base64url');
 }
 
+/** Every token's length: base64url of a 32-byte HMAC, unpadded. */
+export const TOKEN_BYTES = 43;
+
 /** The token's bytes, the form `sameToken` compares against. */
 export function profileTokenBytes(key: Buffer, profile: string): Buffer {
   return Buffer.from(profileToken(key, profile), 'ascii');
@@ -22,8 +25,18 @@ export function profileTokenBytes(key: Buffer, profile: string): Buffer {
  * ASCII one.
  */
 export function sameToken(expected: Buffer, presented: string): boolean {
-  const given = Buffer.from(presented, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  if (Buffer.byteLength(presented, 'utf8') !== expected.length) return false;
+  // The route asks thousands of times a second: compare through one reused buffer, not a new one
+  // per request (safe: this runs to completion before anything else touches it).
+  const given = scratchOf(expected.length);
+  given.write(presented, 'utf8');
+  return timingSafeEqual(given, expected);
+}
+
+let scratch = Buffer.alloc(TOKEN_BYTES);
+function scratchOf(length: number): Buffer {
+  if (scratch.length !== length) scratch = Buffer.alloc(length);
+  return scratch;
 }
 
 export function verifyProfileToken(key: Buffer, profile: string, presented: string | undefined): boolean {

@@ -23,17 +23,30 @@ export function toContainerCredentials(c: RoleCredentials): ContainerCredentials
   };
 }
 
-const bodies = new WeakMap<RoleCredentials, Buffer>();
+/** A reply ready to write: the JSON and the headers that go with it. */
+export interface ContainerReply {
+  body: Buffer;
+  /** For `writeHead`; exactly `application/json`, which Go requires to parse the body as JSON. */
+  headers: Readonly<Record<string, string | number>>;
+}
+
+const replies = new WeakMap<RoleCredentials, ContainerReply>();
 
 /**
- * The route's reply body, serialised once per credential: the cache hands out the same object
- * until it renews it, so the Buffer lives exactly as long as the credentials it carries.
+ * The route's reply, serialised once per credential: the cache hands out the same object until it
+ * renews it, so the reply lives exactly as long as the credentials it carries.
  */
-export function containerCredentialsBody(c: RoleCredentials): Buffer {
-  let body = bodies.get(c);
-  if (body === undefined) {
-    body = Buffer.from(JSON.stringify(toContainerCredentials(c)));
-    bodies.set(c, body);
+export function containerCredentialsReply(c: RoleCredentials): ContainerReply {
+  let reply = replies.get(c);
+  if (reply === undefined) {
+    const body = Buffer.from(JSON.stringify(toContainerCredentials(c)));
+    reply = { body, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': body.length } };
+    replies.set(c, reply);
   }
-  return body;
+  return reply;
+}
+
+/** The reply's body alone (the Fastify route sets its own headers). */
+export function containerCredentialsBody(c: RoleCredentials): Buffer {
+  return containerCredentialsReply(c).body;
 }

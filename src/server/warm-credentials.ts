@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentCore } from '../store/types.js';
 import { refusal } from './request-guard.js';
-import { containerCredentialsBody } from './to-container-credentials.js';
+import { containerCredentialsReply } from './to-container-credentials.js';
 import type { HeldTokens } from './held-tokens.js';
 
 export const CREDENTIALS_PREFIX = '/v1/credentials/';
@@ -49,9 +49,8 @@ export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: In
     if (!tokens.matches(role, presented)) return false;
     const creds = core.servableCredentials(role);
     if (creds === undefined) return false;
-    const body = containerCredentialsBody(creds);
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': body.length });
-    res.end(body);
+    const reply = containerCredentialsReply(creds);
+    res.writeHead(200, reply.headers).end(reply.body);
     return true;
   };
 }

@@ -1,12 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type * as IniLoader from '@smithy/shared-ini-file-loader';
-import { requireCjs } from '../require-cjs.js';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../store/types.js';
 
-const { loadSharedConfigFiles } = requireCjs('@smithy/shared-ini-file-loader') as typeof IniLoader;
 
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];

@@ -1,5 +1,4 @@
-import type NodeCacheType from 'node-cache';
-import { requireCjs } from '../require-cjs.js';
+import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RoleCredentials } from './types.js';
@@ -12,7 +11,6 @@ import { inUse, renewAt, servableUntil } from './credential-expiry.js';
  */
 export const COLD_RETRY_MAX_MS = 2_000;
 
-const NodeCache = requireCjs('node-cache') as typeof NodeCacheType;
 
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 

@@ -118,7 +118,10 @@ t.test('warmCredentialsResponder answers only what it can answer completely', as
   let closing = false;
   const answer = warmCredentialsResponder({ core, tokens: new HeldTokens(key), port: () => 8080, closing: () => closing, maxRefLength: 512 });
   const written: unknown[] = [];
-  const res = { writeHead: (...a: unknown[]) => { written.push(a); }, end: (b: unknown) => { written.push(b); } } as unknown as ServerResponse;
+  const res = {
+    writeHead(...a: unknown[]) { written.push(a); return this; },
+    end(b: unknown) { written.push(b); return this; },
+  } as unknown as ServerResponse;
   const req = (url: string, extra: Record<string, string> = {}): IncomingMessage => {
     const headers = { host: '127.0.0.1:8080', authorization: profileToken(key, 'prod-admin'), ...extra };
     return { method: 'GET', url, headers, rawHeaders: Object.entries(headers).flat() } as unknown as IncomingMessage;

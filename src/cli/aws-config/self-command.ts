@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigFileError } from '../../errors.js';
+import { packageInfo } from '../../package-root.js';
 
 /**
  * The `credential_process` line must mean the same thing to botocore, which splits it with
@@ -75,15 +75,12 @@ export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): bool
 }
 
 /**
- * Where the built entry is, from this module's own location: dist/cli/aws-config/self-command.js →
- * dist/cli/main.js. When running from TypeScript sources (tests), src/… maps to the dist/… twin,
- * which is what a user runs. realpath: a global npm install reaches us through a bin symlink, and
- * the link's target is the stable path.
+ * Where the built entry is: <package root>/dist/cli/main.js, from sources (tests) as from the
+ * build, since that is what a user runs. realpath: a global npm install reaches us through a bin
+ * symlink, and the link's target is the stable path.
  */
-export function defaultMainScript(moduleUrl: string = import.meta.url): string {
-  let path = fileURLToPath(new URL('../main.js', moduleUrl));
-  const fromSource = /\/src\/cli\/main\.js$/;
-  if (moduleUrl.endsWith('.ts') && fromSource.test(path)) path = path.replace(fromSource, '/dist/cli/main.js');
+export function defaultMainScript(root: string = packageInfo().root): string {
+  const path = join(root, 'dist', 'cli', 'main.js');
   try {
     return realpathSync(path);
   } catch {

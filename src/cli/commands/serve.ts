@@ -3,7 +3,6 @@ import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { startDaemon } from '../../server/daemon.js';
 import { inheritedListenFd } from '../../server/socket-activation.js';
-import { tuneHeapForResidency } from '../../server/heap-tuning.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { routeWarningsToLog } from '../../process-warnings.js';
@@ -61,7 +60,6 @@ export const command: Command = async (argv) => {
 
   const daemon = await startDaemon(opts);
   routeWarningsToLog(daemon.logger);
-  tuneHeapForResidency();
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       daemon.logger.info({ signal }, 'signal received');

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageInfo } from '../../package-root.js';
 import { runtimeDir, settingsFile } from '../../paths.js';
 import { configFilePath } from '../aws-config/config-path.js';
 import type { ServiceInputs } from './inputs.js';
@@ -33,13 +34,9 @@ export function launchdLogFile(env: NodeJS.ProcessEnv): string {
   return join(homeDir(env), 'Library', 'Logs', 'sso-agent.log');
 }
 
-/**
- * The package's root (holding dist/, systemd/, launchd/). This file sits at
- * <root>/{src,dist}/cli/service/, so the root is three levels up whether it runs compiled or from
- * source under tap.
- */
+/** The package's root (holding dist/, systemd/, launchd/), compiled, bundled or from source under tap. */
 export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+  return packageInfo().root;
 }
 
 /** What the service runs: always the compiled CLI, never a .ts file a service could not execute. */

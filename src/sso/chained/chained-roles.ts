@@ -1,6 +1,5 @@
 import { dirname, join } from 'node:path';
-import type * as IniLoader from '@smithy/shared-ini-file-loader';
-import { requireCjs } from '../../require-cjs.js';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { codeUnitOrder } from '../../store/code-unit-order.js';
@@ -36,7 +35,6 @@ export interface ChainedRolesOptions {
 }
 
 // The ini loader the CommonJS way, like session-config.ts: one instance of it, loaded without ESM's source lexing.
-const { loadSharedConfigFiles } = requireCjs('@smithy/shared-ini-file-loader') as typeof IniLoader;
 
 /** The chained profiles' cache entries live under this pseudo-session, one per profile name. */
 const KEY_PREFIX = 'chained:';

@@ -4,8 +4,9 @@
  * commands both ways from folders with awkward names.
  */
 import t from 'tap';
+import { findPackageRoot } from '../../../src/package-root.js';
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +35,24 @@ t.test('quoteWord: bare when safe, double quotes when needed, refused when impos
   t.equal(selfCommand({ execPath: '/usr/bin/node', mainScript: '/opt/My Tools/sso/dist/cli/main.js' }), '/usr/bin/node "/opt/My Tools/sso/dist/cli/main.js"');
 });
 
-t.test('defaultMainScript points at dist/cli/main.js, from dist and from sources', async (t) => {
-  t.equal(defaultMainScript('file:///opt/app/dist/cli/aws-config/self-command.js'), '/opt/app/dist/cli/main.js');
-  t.equal(defaultMainScript('file:///opt/app/src/cli/aws-config/self-command.ts'), '/opt/app/dist/cli/main.js');
+t.test('defaultMainScript points at dist/cli/main.js of the package, from sources as from the build', async (t) => {
+  t.equal(defaultMainScript('/opt/app'), '/opt/app/dist/cli/main.js');
   const real = defaultMainScript();
-  t.match(real, /\/dist\/cli\/main\.js$/);
-  t.equal(defaultMainScript(pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'aws-config', 'self-command.ts')).href), real);
+  t.equal(real, realpathSync(join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js')), 'this checkout\'s build, found from src/');
+});
+
+t.test('findPackageRoot walks up to this package\'s package.json from any depth, and says so when there is none', async (t) => {
+  const dir = t.testdir({
+    'package.json': JSON.stringify({ name: 'aws-sso-agent', version: '9.9.9' }),
+    dist: { cli: { 'main.js': '', chunks: { 'x.js': '' } } },
+    node_modules: { other: { 'package.json': JSON.stringify({ name: 'other', version: '1.0.0' }), 'i.js': '' } },
+  });
+  for (const file of ['dist/cli/main.js', 'dist/cli/chunks/x.js', 'node_modules/other/i.js']) {
+    const found = findPackageRoot(pathToFileURL(join(dir, file)).href);
+    t.equal(found.root, dir, file);
+    t.equal(found.pkg.version, '9.9.9');
+  }
+  t.throws(() => findPackageRoot(pathToFileURL('/no-such-package-dir/x.js').href), /no package\.json of aws-sso-agent/);
 });
 
 // botocore's way, for many command lines in one Python start: shlex.split, then run without a shell.

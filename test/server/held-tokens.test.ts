@@ -2,7 +2,7 @@ import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { profileToken } from '../../src/server/profile-token.js';
 import { HeldTokens } from '../../src/server/held-tokens.js';
-import { containerCredentialsBody, toContainerCredentials } from '../../src/server/to-container-credentials.js';
+import { containerCredentialsBody, containerCredentialsReply, toContainerCredentials } from '../../src/server/to-container-credentials.js';
 import type { RoleCredentials } from '../../src/store/types.js';
 
 t.test('HeldTokens accepts exactly the profile\'s token, before and after a catalog rebuild', async (t) => {
@@ -33,6 +33,10 @@ t.test('containerCredentialsBody: the JSON of toContainerCredentials, made once 
   const body = containerCredentialsBody(creds);
   t.same(JSON.parse(body.toString('utf8')), toContainerCredentials(creds));
   t.equal(containerCredentialsBody(creds), body, 'the same Buffer while the credential is the same');
+  const reply = containerCredentialsReply(creds);
+  t.equal(reply.text, body.toString('utf8'), 'the string form is the same JSON');
+  t.equal(Buffer.byteLength(reply.text), body.length, 'all ASCII: one byte per character');
+  t.same(reply.headers, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': body.length });
   const renewed = { ...creds, accessKeyId: 'ASIARENEWED' };
   t.equal(JSON.parse(containerCredentialsBody(renewed).toString('utf8')).AccessKeyId, 'ASIARENEWED', 'renewed credentials are serialised afresh');
 });

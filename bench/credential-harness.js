@@ -25,18 +25,30 @@ export function adminGet(socketPath, path) {
   });
 }
 
-export async function startWorld({ accounts = 2, rolesPerAccount = 2, login = true } = {}) {
-  const { startEmulator } = await import(join(ROOT, 'dist/emulator/index.js'));
-  const em = await startEmulator({ autoApprove: true, accounts, rolesPerAccount, deviceInterval: 0 });
-  const home = mkdtempSync(join(tmpdir(), 'sso-agent-bench-'));
+/**
+ * A private temp HOME for one agent (runtime folder 0700, an AWS config holding `config`) and the
+ * environment that points the agent and the CLI at it, none of the caller's AWS_ or SSO_AGENT_ settings.
+ */
+export function privateHome(prefix, config = '') {
+  const home = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(home, 'xdg'), { mode: 0o700 });
-  writeFileSync(join(home, 'config'), '');
+  writeFileSync(join(home, 'config'), config);
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('SSO_AGENT_')) env[k] = v;
   Object.assign(env, {
     HOME: home, XDG_RUNTIME_DIR: join(home, 'xdg'), AWS_CONFIG_FILE: join(home, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), SSO_AGENT_SETTINGS: join(home, 'settings.json'),
-    SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'), AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url,
+    SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'),
+  });
+  return { home, env };
+}
+
+export async function startWorld({ accounts = 2, rolesPerAccount = 2, login = true } = {}) {
+  const { startEmulator } = await import(join(ROOT, 'dist/emulator/index.js'));
+  const em = await startEmulator({ autoApprove: true, accounts, rolesPerAccount, deviceInterval: 0 });
+  const { home, env } = privateHome('sso-agent-bench-');
+  Object.assign(env, {
+    AWS_ENDPOINT_URL_SSO_OIDC: em.url, AWS_ENDPOINT_URL_SSO: em.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   // BENCH_AGENT_NODE_ARGS: node flags for the agent only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).

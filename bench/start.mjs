@@ -5,22 +5,12 @@
 // a config with one SSO session, as a user's would; no login. Target ≤ 3× bare node.
 // Needs `npm run build` first.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MAIN } from './credential-harness.js';
+import { rmSync } from 'node:fs';
+import { MAIN, privateHome } from './credential-harness.js';
 import { median, row } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
-const home = mkdtempSync(join(tmpdir(), 'sso-agent-bench-start-'));
-mkdirSync(join(home, 'xdg'), { mode: 0o700 });
-writeFileSync(join(home, 'config'), '[sso-session work]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n');
-const env = {};
-for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('SSO_AGENT_')) env[k] = v;
-Object.assign(env, {
-  HOME: home, XDG_RUNTIME_DIR: join(home, 'xdg'), AWS_CONFIG_FILE: join(home, 'config'),
-  SSO_AGENT_SETTINGS: join(home, 'settings.json'), SSO_AGENT_SOCK: join(home, 'xdg', 'agent.sock'),
-});
+const { home, env } = privateHome('sso-agent-bench-start-', '[sso-session work]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n');
 
 /** ms from spawn to the first stdout line matching `re`; then the process is stopped. */
 function untilLine(args, re) {

@@ -3,7 +3,6 @@
  * The `sso-agent` entry. It only dispatches: each subcommand lives in `commands/<name>.ts` and is
  * imported on demand, so `credential-process` never loads Fastify or the AWS SDK.
  */
-import { VERSION } from '../version.js';
 import { editDistance } from './args.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, reportError } from './exit.js';
 import type { Command } from './command.js';
@@ -29,12 +28,12 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };
 
-function usage(): string {
+function usage(version: string): string {
   const shown = Object.entries(COMMANDS).filter(([, c]) => !c.hidden);
   const width = Math.max(...shown.map(([c]) => c.length));
   const rows = shown.map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
-    `sso-agent ${VERSION}: an ssh-agent for AWS IAM Identity Center`,
+    `sso-agent ${version}: an ssh-agent for AWS IAM Identity Center`,
     '',
     'Usage: sso-agent <command> [options]',
     '',
@@ -46,16 +45,20 @@ function usage(): string {
   ].join('\n');
 }
 
+// Read only where it is shown: every other command (credential-process most of all) skips the
+// package.json lookup.
+const version = async (): Promise<string> => (await import('../version.js')).VERSION;
+
 export async function main(argv: string[]): Promise<number> {
   // `sso-agent help CMD` is `sso-agent CMD --help`.
   if (argv[0] === 'help' && argv[1] !== undefined && COMMANDS[argv[1]]) argv = [argv[1], '--help'];
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write(usage(await version()) + '\n');
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    process.stdout.write(VERSION + '\n');
+    process.stdout.write(await version() + '\n');
     return EXIT_OK;
   }
   const entry = COMMANDS[name];

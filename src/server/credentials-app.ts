@@ -44,9 +44,6 @@ export const TCP_LIMITS = {
   maxHeaderSize: 8192,
 } as const;
 
-/** Fastify's default: longer than any SDK keeps an idle connection, so the server never cuts one mid-reuse. */
-const KEEP_ALIVE_MS = 72_000;
-
 const OAUTH_CALLBACK_PATH = '/oauth/callback';
 const KNOWN_PATHS = [/^\/v1\/credentials\/[^/]+$/, /^\/health$/, /^\/oauth\/callback$/];
 
@@ -67,14 +64,16 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     : warmCredentialsResponder({ core, tokens, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
   const app = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
-    serverFactory: (handler) => {
+    serverFactory: (handler, options) => {
       const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, (req, res) => {
         if (!warm(req, res)) handler(req, res);
       });
-      // What Fastify sets on a server it makes itself (its defaults: idle sockets kept 72 s).
-      server.keepAliveTimeout = KEEP_ALIVE_MS;
-      server.requestTimeout = 0;
-      server.setTimeout(0);
+      // What Fastify sets on a server it makes itself; it hands its validated options (defaults
+      // filled in) to the factory.
+      const o = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
       return server;
     },
     logger: false,

@@ -10,7 +10,7 @@ export function profileToken(key: Buffer, profile: string): string {
 }
 
 /** Every token's length: base64url of a 32-byte HMAC, unpadded. */
-export const TOKEN_BYTES = 43;
+const TOKEN_BYTES = 43;
 
 /** The token's bytes, the form `sameToken` compares against. */
 export function profileTokenBytes(key: Buffer, profile: string): Buffer {
@@ -25,19 +25,14 @@ export function profileTokenBytes(key: Buffer, profile: string): Buffer {
  * ASCII one.
  */
 export function sameToken(expected: Buffer, presented: string): boolean {
-  if (Buffer.byteLength(presented, 'utf8') !== expected.length) return false;
+  if (expected.length !== TOKEN_BYTES || Buffer.byteLength(presented, 'utf8') !== TOKEN_BYTES) return false;
   // The route asks thousands of times a second: compare through one reused buffer, not a new one
   // per request (safe: this runs to completion before anything else touches it).
-  const given = scratchOf(expected.length);
-  given.write(presented, 'utf8');
-  return timingSafeEqual(given, expected);
+  scratch.write(presented, 'utf8');
+  return timingSafeEqual(scratch, expected);
 }
 
-let scratch = Buffer.alloc(TOKEN_BYTES);
-function scratchOf(length: number): Buffer {
-  if (scratch.length !== length) scratch = Buffer.alloc(length);
-  return scratch;
-}
+const scratch = Buffer.alloc(TOKEN_BYTES);
 
 export function verifyProfileToken(key: Buffer, profile: string, presented: string | undefined): boolean {
   return presented !== undefined && sameToken(profileTokenBytes(key, profile), presented);

@@ -306,5 +306,5 @@ t.test('credential-process loads neither Fastify nor the AWS SDK', async (t) => 
   const offenders = [...bare].filter((s) => !s.startsWith('node:'));
   t.same(offenders, [], `only node: builtins are loaded (saw ${[...bare].join(', ')})`);
   const bytes = [...seen].reduce((n, f) => n + readFileSync(f).length, 0);
-  t.ok(bytes < 40_000, `a few small files (${seen.size} files, ${bytes} bytes)`);
+  t.ok(bytes < 32_000, `a few small files (${seen.size} files, ${bytes} bytes)`);
 });

@@ -53,6 +53,8 @@ t.test('a role in memory is answered over TCP with the same bytes and headers as
   t.match(head, /\r\ncache-control: no-store\r\n/);
   t.equal(slow.headers['content-type'], 'application/json');
   t.equal(slow.headers['cache-control'], 'no-store');
+  t.equal(app.server.keepAliveTimeout, 72_000, 'idle SDK connections are kept as long as Fastify keeps them');
+  t.equal(app.server.requestTimeout, 0, 'the server the app builds keeps Fastify\'s other timeouts too');
 });
 
 t.test('every refusal of the app still happens over TCP when the role is in memory', async (t) => {

@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // Warm container-credentials route (GET /v1/credentials/P with the profile token, answered from
 // memory) against a bare node:http server returning the same JSON, both in their own process,
-// autocannon with 10 connections, same run. The two alternate in BENCH_ROUNDS rounds (default 3)
-// of BENCH_DURATION seconds each (default 4), so drift on a shared machine hits both alike; the
-// figures are the totals over all rounds, p99 the worst round's. Needs `npm run build` first.
+// autocannon with 10 connections, same run. Both first get an unmeasured warm-up round
+// (BENCH_WARMUP seconds, default 3: JIT tiering of node:http and the route, the heap's first
+// growth), then they alternate in BENCH_ROUNDS rounds (default 6) of BENCH_DURATION seconds each
+// (default 3), so drift on a shared machine hits both alike; the figures are the totals over all
+// measured rounds, p99 the worst round's. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { startWorld } from './credential-harness.js';
 import { row } from './report.js';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = 10;
 
-function cannon(url, headers) {
+function cannon(url, headers, duration = DURATION) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ url, headers, connections: CONNECTIONS, duration }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -48,6 +51,7 @@ try {
     t.p99 = Math.max(t.p99, r.latency.p99);
     t.p50 = Math.max(t.p50, r.latency.p50);
   };
+  for (const url of [bareUrl, world.uri]) await cannon(url, headers, WARMUP);
   for (let i = 0; i < ROUNDS; i++) {
     add(total.base, await cannon(bareUrl, headers));
     add(total.agent, await cannon(world.uri, headers));
@@ -57,7 +61,7 @@ try {
   const rps = (t) => t.requests / seconds;
 
   const line = (name, t) => `${name.padEnd(22)} ${rps(t).toFixed(0).padStart(8)} req/s   p99 ${String(t.p99).padStart(4)} ms   p50 ${String(t.p50).padStart(3)} ms`;
-  console.log(`autocannon, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s each, ${body.length}-byte JSON`);
+  console.log(`autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up each, then ${ROUNDS} alternating rounds of ${DURATION} s each, ${body.length}-byte JSON`);
   console.log(line('bare node:http', total.base));
   console.log(line('agent credential route', total.agent));
   const ratio = rps(total.agent) / rps(total.base);

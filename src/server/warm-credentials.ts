@@ -50,7 +50,7 @@ export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: In
     const creds = core.servableCredentials(role);
     if (creds === undefined) return false;
     const reply = containerCredentialsReply(creds);
-    res.writeHead(200, reply.headers).end(reply.text);
+    res.writeHead(200, reply.headers).end(reply.body);
     return true;
   };
 }

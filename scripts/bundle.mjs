@@ -22,7 +22,8 @@ const FASTIFY_ON_DEMAND = [
 ];
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const external = [...Object.keys(dependencies).filter((d) => !BUNDLED.has(d)), ...FASTIFY_ON_DEMAND];
-const staging = join(cli, '.bundle');
+// Beside dist/cli, at its depth: the source maps' relative paths stay right once the files move in.
+const staging = join(root, 'dist', '.cli-bundle');
 rmSync(staging, { recursive: true, force: true });
 rmSync(join(cli, 'chunks'), { recursive: true, force: true });
 await build({

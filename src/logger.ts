@@ -1,7 +1,6 @@
 import type { Logger, DestinationStream, Level } from 'pino';
 import { pino } from 'pino';
 
-
 /**
  * Every path that can carry a secret, wherever it sits in a log object. pino's redact works on
  * paths, so we list the field names at the depths where they occur; the log-leak test proves it.

@@ -15,7 +15,6 @@ import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
-
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 
 export interface AdminAppOptions {

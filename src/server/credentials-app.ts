@@ -13,7 +13,6 @@ import { MAX_URL_LENGTH, refusal } from './request-guard.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
 
-
 /** The agent's secret material, loaded once by the daemon. */
 export interface AgentKeys {
   /** HMAC key for per-profile tokens (see profile-token.ts); new at every start. */

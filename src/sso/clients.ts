@@ -146,7 +146,7 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
     oidc(session) {
       const endpoint = oidcEndpoint(session, env);
       const { route, requestHandler } = connect(endpoint ?? `https://oidc.${session.region}.amazonaws.com`);
-      return lazyClient(async () => tagRoute(new (await loadOidcSdk()).SSOOIDCClient({
+      return lazyClient(async () => tagRoute(new (loadOidcSdk()).SSOOIDCClient({
         region: session.region, maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
       }), route));
@@ -154,7 +154,7 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
     portal(session, purpose = 'default') {
       const endpoint = portalEndpoint(session, env);
       const { route, requestHandler } = connect(endpoint ?? `https://portal.sso.${session.region}.amazonaws.com`);
-      return lazyClient(async () => tagRoute(new (await loadPortalSdk()).SSOClient({
+      return lazyClient(async () => tagRoute(new (loadPortalSdk()).SSOClient({
         region: session.region, maxAttempts: purpose === 'sync' ? 1 : maxAttempts, retryMode: 'standard', requestHandler,
         ...(endpoint ? { endpoint } : {}),
       }), route));
@@ -162,7 +162,7 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
     sts(region, credentials) {
       const endpoint = stsEndpoint(env);
       const { route, requestHandler } = connect(endpoint ?? `https://sts.${region}.amazonaws.com`);
-      return lazyClient(async () => tagRoute(new (await loadStsSdk()).STSClient({
+      return lazyClient(async () => tagRoute(new (loadStsSdk()).STSClient({
         region, maxAttempts, retryMode: 'standard', requestHandler,
         // Only the keys: an `expiration` in epoch ms (the agent's own shape) would confuse the SDK.
         credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },

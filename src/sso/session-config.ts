@@ -5,7 +5,6 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../store/types.js';
 
-
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];
 

@@ -11,7 +11,6 @@ import { inUse, renewAt, servableUntil } from './credential-expiry.js';
  */
 export const COLD_RETRY_MAX_MS = 2_000;
 
-
 export interface CredentialKey { session: string; accountId: string; roleName: string }
 
 interface Entry {

@@ -8,7 +8,7 @@ import type { ChainedDefinition } from './load-chained-profiles.js';
  * chained-roles.ts; the check of the answer in check-assume-role.ts.
  */
 export async function assumeRole(client: STSClient, def: ChainedDefinition, sessionName: string): Promise<AssumeRoleCommandOutput> {
-  return client.send(new (await loadStsSdk()).AssumeRoleCommand({
+  return client.send(new (loadStsSdk()).AssumeRoleCommand({
     RoleArn: def.roleArn,
     RoleSessionName: sessionName,
     ...(def.externalId !== undefined ? { ExternalId: def.externalId } : {}),

@@ -34,8 +34,6 @@ export interface ChainedRolesOptions {
   retryDelay: CredentialCacheOptions['retryDelay'];
 }
 
-// The ini loader the CommonJS way, like session-config.ts: one instance of it, loaded without ESM's source lexing.
-
 /** The chained profiles' cache entries live under this pseudo-session, one per profile name. */
 const KEY_PREFIX = 'chained:';
 /** STS's own default (its global endpoint's region) when nothing in the chain names a region. */

@@ -4,5 +4,5 @@ import type { CredentialKey } from '../../store/credential-cache.js';
 
 /** The one GetRoleCredentials call; the answer is checked by checkRoleCredentials. */
 export async function getRoleCredentials(portal: SSOClient, accessToken: string, key: CredentialKey): Promise<GetRoleCredentialsCommandOutput> {
-  return portal.send(new (await loadPortalSdk()).GetRoleCredentialsCommand({ accessToken, accountId: key.accountId, roleName: key.roleName }));
+  return portal.send(new (loadPortalSdk()).GetRoleCredentialsCommand({ accessToken, accountId: key.accountId, roleName: key.roleName }));
 }

@@ -25,7 +25,7 @@ export function checkTokenAnswer(out: CreateTokenCommandOutput): TokenAnswer {
 }
 
 export async function createTokenWithDeviceCode(oidc: SSOOIDCClient, reg: Registration, deviceCode: string): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: DEVICE_GRANT, deviceCode,
   })));
 }
@@ -33,13 +33,13 @@ export async function createTokenWithDeviceCode(oidc: SSOOIDCClient, reg: Regist
 export async function createTokenWithCode(
   oidc: SSOOIDCClient, reg: Registration, code: { code: string; redirectUri: string; codeVerifier: string },
 ): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'authorization_code', ...code,
   })));
 }
 
 export async function createTokenWithRefreshToken(oidc: SSOOIDCClient, reg: Registration, refreshToken: string): Promise<TokenAnswer> {
-  return checkTokenAnswer(await oidc.send(new (await loadOidcSdk()).CreateTokenCommand({
+  return checkTokenAnswer(await oidc.send(new (loadOidcSdk()).CreateTokenCommand({
     clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: 'refresh_token', refreshToken,
   })));
 }

@@ -30,7 +30,7 @@ export async function beginDevice(d: DeviceFlowDeps, login: PendingLogin): Promi
   const { config } = d;
   let started;
   try {
-    started = await d.registrations.with(config.name, 'device', async (reg) => d.oidc.send(new (await loadOidcSdk()).StartDeviceAuthorizationCommand({
+    started = await d.registrations.with(config.name, 'device', async (reg) => d.oidc.send(new (loadOidcSdk()).StartDeviceAuthorizationCommand({
       clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: config.startUrl,
     })));
   } catch (err) {

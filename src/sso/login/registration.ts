@@ -41,7 +41,7 @@ export class Registrations {
     const now = this.opts.clock.now();
     if (existing && existing.expiresAt - now > REGISTRATION_MARGIN_MS && existing.scopes.join(' ') === config.scopes.join(' ')) return existing;
     try {
-      const out = await this.opts.oidc(session).send(new (await loadOidcSdk()).RegisterClientCommand({
+      const out = await this.opts.oidc(session).send(new (loadOidcSdk()).RegisterClientCommand({
         clientName: `sso-agent-${config.name}`,
         clientType: 'public',
         scopes: config.scopes,

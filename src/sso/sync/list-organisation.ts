@@ -41,7 +41,7 @@ export const DEFAULT_SYNC_CONCURRENCY = 8;
 export async function listOrganisation(o: ListOrganisationOptions): Promise<OrganisationListing> {
   const pacer = new AdaptivePacer({ now: o.policy.monotonicNow, sleep: o.policy.sleep });
   const pageSize = o.pageSize ?? 100;
-  const { ListAccountsCommand, ListAccountRolesCommand } = await loadPortalSdk();
+  const { ListAccountsCommand, ListAccountRolesCommand } = loadPortalSdk();
   let calls = 0;
 
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> => withRetry(async () => {

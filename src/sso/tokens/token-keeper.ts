@@ -175,7 +175,7 @@ export class TokenKeeper {
     let portal: LogoutResult['portal'] = 'not-needed';
     try {
       if (token && token.expiresAt > this.opts.clock.now()) {
-        await this.opts.portal(session).send(new (await loadPortalSdk()).LogoutCommand({ accessToken: token.accessToken }));
+        await this.opts.portal(session).send(new (loadPortalSdk()).LogoutCommand({ accessToken: token.accessToken }));
         portal = 'signed-out';
       }
     } catch (err) {

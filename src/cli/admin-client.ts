@@ -59,5 +59,5 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
   });
 }
 
-/** The routes live with their reply types in src/admin-api.ts, shared with the server. */
-export { ADMIN_ROUTES } from '../admin-api.js';
+/** The routes live with their reply types in src/core/admin-api.ts, shared with the server. */
+export { ADMIN_ROUTES } from '../core/admin-api.js';

@@ -1,4 +1,4 @@
-import type { CatalogRole } from '../store/types.js';
+import type { CatalogRole } from '../core/types.js';
 
 /** What `ls` narrows the list by; every given filter must match. Pure. */
 export interface ProfileFilter {

@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from './admin-client.js';
-import type { SessionStatus, SyncProgress } from '../store/types.js';
+import type { SessionStatus, SyncProgress } from '../core/types.js';
 
 /**
  * Progress of work the agent does for a waiting command (login, sync), read from /v1/status while

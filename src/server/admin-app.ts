@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import {
   ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
   type SessionRemoveReply, type StatusReply, type SyncReply,
-} from '../admin-api.js';
+} from '../core/admin-api.js';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
-import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../store/types.js';
+import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../core/types.js';
 import { TCP_LIMITS, type AgentKeys } from './credentials-app.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
@@ -15,7 +15,7 @@ import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
-export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
+export type { AgentInfo, EnvReply, LogoutReply } from '../core/admin-api.js';
 
 export interface AdminAppOptions {
   core: AgentCore;

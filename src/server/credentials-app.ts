@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
-import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
+import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../core/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
 import { verifyProfileToken } from './profile-token.js';

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { socketPath } from '../paths.js';
 import type { AgentCoreOptions } from '../sso/agent.js';
 import { memoryOnly } from '../sso/persist/session-vault.js';
-import type { AgentCore } from '../store/types.js';
+import type { AgentCore } from '../core/types.js';
 import { VERSION } from '../version.js';
 import { buildAdminApp, type AgentInfo } from './admin-app.js';
 import { buildCredentialsApp } from './credentials-app.js';

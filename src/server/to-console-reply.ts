@@ -1,4 +1,4 @@
-import type { CatalogRole, RoleCredentials, SessionStatus } from '../store/types.js';
+import type { CatalogRole, RoleCredentials, SessionStatus } from '../core/types.js';
 
 /** What `GET /v1/console/:profile` answers: everything `sso-agent console` needs for the federation endpoint. */
 export interface ConsoleReply {

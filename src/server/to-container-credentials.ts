@@ -1,4 +1,4 @@
-import type { RoleCredentials } from '../store/types.js';
+import type { RoleCredentials } from '../core/types.js';
 
 /** The container-credentials JSON every SDK reads (protocol-detail §5.1). */
 export interface ContainerCredentials {

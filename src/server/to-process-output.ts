@@ -1,4 +1,4 @@
-import type { RoleCredentials } from '../store/types.js';
+import type { RoleCredentials } from '../core/types.js';
 
 /** The credential_process JSON (protocol-detail §6.1). */
 export interface ProcessOutput {

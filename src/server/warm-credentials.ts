@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentCore } from '../store/types.js';
+import type { AgentCore } from '../core/types.js';
 import { refusal } from './request-guard.js';
 import { containerCredentialsReply } from './to-container-credentials.js';
 import type { HeldTokens } from './held-tokens.js';

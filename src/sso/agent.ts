@@ -6,7 +6,7 @@ import { CredentialCache, type CredentialKey } from '../store/credential-cache.j
 import type {
   AgentCore, AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
-} from '../store/types.js';
+} from '../core/types.js';
 import { mapPortalError } from './aws-errors.js';
 import { createClientFactory, type AwsClientFactory } from './clients.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from './clock.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { Catalog } from '../store/catalog.js';
-import type { CatalogRole } from '../store/types.js';
+import type { CatalogRole } from '../core/types.js';
 import { CatalogFileWriter, loadCatalogFile } from '../store/catalog-file.js';
 
 export interface PersistentCatalog {

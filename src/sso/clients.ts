@@ -1,7 +1,7 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { SessionConfig } from '../store/types.js';
+import type { SessionConfig } from '../core/types.js';
 import { proxyRoute, type ProxyRoute } from './proxy.js';
 import { requireCjs } from '../require-cjs.js';
 

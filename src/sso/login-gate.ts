@@ -1,4 +1,4 @@
-import type { AlreadyLoggedIn, LoginRequest, SessionConfig, SessionState } from '../store/types.js';
+import type { AlreadyLoggedIn, LoginRequest, SessionConfig, SessionState } from '../core/types.js';
 import { parseStartUrl } from './session-config.js';
 
 export interface LoginGateFacts {

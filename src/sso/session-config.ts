@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
-import type { SessionConfig } from '../store/types.js';
+import type { SessionConfig } from '../core/types.js';
 
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];

@@ -2,7 +2,7 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import { ConfigFileError, InvalidInputError, SessionInConfigFileError, SessionNotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { LoginRequest, SessionConfig } from '../store/types.js';
+import type { LoginRequest, SessionConfig } from '../core/types.js';
 import type { AwsClientFactory } from './clients.js';
 import {
   DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion,

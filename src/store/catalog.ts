@@ -1,7 +1,7 @@
 import { assignNames } from './assign-names.js';
 import { roleKey, type RoleIdentity } from './profile-name.js';
 import { parseRoleArn, partitionOf, type RoleRefParts } from './role-arn.js';
-import type { CatalogRole } from './types.js';
+import type { CatalogRole } from '../core/types.js';
 import { codeUnitOrder } from './code-unit-order.js';
 
 /** One account as the last sync saw it. */

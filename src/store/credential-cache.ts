@@ -1,7 +1,7 @@
 import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
-import type { RoleCredentials } from './types.js';
+import type { RoleCredentials } from '../core/types.js';
 import { SingleFlight } from './single-flight.js';
 import { inUse, renewAt, servableUntil } from './credential-expiry.js';
 

@@ -5,7 +5,7 @@ import { filterProfiles, matcher } from '../../src/cli/filter-profiles.js';
 import { chooseRegion, formatEnv } from '../../src/cli/env-lines.js';
 import { needsLogin } from '../../src/cli/commands/status.js';
 import { loginWaitText } from '../../src/cli/commands/login.js';
-import type { CatalogRole, LoginPrompt, SessionStatus } from '../../src/store/types.js';
+import type { CatalogRole, LoginPrompt, SessionStatus } from '../../src/core/types.js';
 
 const LS = { json: { type: 'boolean' }, session: { type: 'string', short: 's' }, role: { type: 'string' } } as const;
 

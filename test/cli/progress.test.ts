@@ -1,7 +1,7 @@
 /** What `login` and `sync` show while the agent works: redrawn on a terminal, a line per phase elsewhere. */
 import t from 'tap';
 import { describeSync, withAgentProgress } from '../../src/cli/progress.js';
-import type { SessionStatus } from '../../src/store/types.js';
+import type { SessionStatus } from '../../src/core/types.js';
 
 /** A status source that walks through the given snapshots, one per poll, then resolves the work. */
 function scripted(snapshots: Array<SessionStatus['syncProgress'] | undefined>) {

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { isolatedWorld, runCli, spawnAgent, type CliRun } from '../support/e2e-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -9,7 +9,7 @@ import t from 'tap';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { MAIN, isolatedWorld, loginPkce, profileEnv, run, runCli, spawnAgent } from '../support/e2e-harness.js';
 import { agentGet } from '../support/agent-get.js';
 

@@ -13,7 +13,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromContainerMetadata, fromHttp, fromNodeProviderChain, fromProcess } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { agentGet } from '../support/agent-get.js';
 import { MAIN, isolatedWorld, loginPkce, profileEnv, run, runCli, spawnAgent } from '../support/e2e-harness.js';
 

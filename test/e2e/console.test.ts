@@ -8,7 +8,7 @@ import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { isolatedWorld, loginPkce, runCli, spawnAgent } from '../support/e2e-harness.js';
 import { waitUntil } from '../support/wait-until.js';
 

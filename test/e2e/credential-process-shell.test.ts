@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromProcess } from '@aws-sdk/credential-providers';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { isolatedWorld, run, runCli, spawnAgent } from '../support/e2e-harness.js';
 
 const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2, deviceInterval: 0 });

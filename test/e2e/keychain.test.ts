@@ -10,7 +10,7 @@ import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { PersistStatus } from '../../src/sso/persist/session-vault.js';
-import type { CatalogRole, SessionStatus } from '../../src/store/types.js';
+import type { CatalogRole, SessionStatus } from '../../src/core/types.js';
 import { MAIN, isolatedWorld, loginPkce, run, runCli, spawnAgent, type World } from '../support/e2e-harness.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
 import { waitUntil } from '../support/wait-until.js';

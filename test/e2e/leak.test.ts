@@ -9,7 +9,7 @@ import t from 'tap';
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { agentGet } from '../support/agent-get.js';
 import { isolatedWorld, loginPkce, profileEnv, runCli, spawnAgent } from '../support/e2e-harness.js';
 

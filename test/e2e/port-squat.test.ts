@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole } from '../../src/store/types.js';
+import type { CatalogRole } from '../../src/core/types.js';
 import { ROOT, isolatedWorld, run, runCli, spawnAgent, type Agent } from '../support/e2e-harness.js';
 import { waitUntil } from '../support/wait-until.js';
 import { freePort } from '../support/free-port.js';

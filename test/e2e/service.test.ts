@@ -17,7 +17,7 @@ import { execStartArgv, unitEnvironment } from '../../src/cli/service/parse-unit
 import { renderUnit } from '../../src/cli/service/render-unit.js';
 import { serviceStatus, type ServiceDeps } from '../../src/cli/service/run-service.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { CatalogRole, LoginPrompt, SyncSummary } from '../../src/store/types.js';
+import type { CatalogRole, LoginPrompt, SyncSummary } from '../../src/core/types.js';
 
 import { agentGet } from '../support/agent-get.js';
 import { tempDir } from '../support/temp-dirs.js';

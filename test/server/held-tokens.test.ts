@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { profileToken } from '../../src/server/profile-token.js';
 import { HeldTokens } from '../../src/server/held-tokens.js';
 import { containerCredentialsBody, containerCredentialsReply, toContainerCredentials } from '../../src/server/to-container-credentials.js';
-import type { RoleCredentials } from '../../src/store/types.js';
+import type { RoleCredentials } from '../../src/core/types.js';
 
 t.test('HeldTokens accepts exactly the profile\'s token, before and after a catalog rebuild', async (t) => {
   const key = randomBytes(32);

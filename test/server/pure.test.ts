@@ -4,7 +4,7 @@ import { profileToken, verifyProfileToken } from '../../src/server/profile-token
 import { toContainerCredentials } from '../../src/server/to-container-credentials.js';
 import { toProcessOutput } from '../../src/server/to-process-output.js';
 import { callbackPage, escapeHtml } from '../../src/server/callback-page.js';
-import type { RoleCredentials } from '../../src/store/types.js';
+import type { RoleCredentials } from '../../src/core/types.js';
 
 t.test('checkHost', async (t) => {
   const accepted: [string, number][] = [

@@ -7,7 +7,7 @@ import { buildCredentialsApp } from '../../src/server/credentials-app.js';
 import { HeldTokens } from '../../src/server/held-tokens.js';
 import { profileToken } from '../../src/server/profile-token.js';
 import { warmCredentialsResponder } from '../../src/server/warm-credentials.js';
-import type { RoleCredentials } from '../../src/store/types.js';
+import type { RoleCredentials } from '../../src/core/types.js';
 import { agentGet } from '../support/agent-get.js';
 import { fakeCore } from '../support/fake-core.js';
 

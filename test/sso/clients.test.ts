@@ -1,6 +1,6 @@
 import t from 'tap';
 import { authorizeBase, createClientFactory, oidcEndpoint, realClient, portalEndpoint } from '../../src/sso/clients.js';
-import type { SessionConfig } from '../../src/store/types.js';
+import type { SessionConfig } from '../../src/core/types.js';
 
 const session: SessionConfig = { name: 'work', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1', scopes: [], source: 'aws-config' };
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { alreadyLoggedIn, findLoginSession } from '../../src/sso/login-gate.js';
-import type { SessionConfig } from '../../src/store/types.js';
+import type { SessionConfig } from '../../src/core/types.js';
 
 const cfg = (name: string, startUrl: string, region = 'eu-west-1'): { config: SessionConfig } =>
   ({ config: { name, startUrl, region, scopes: ['sso:account:access'], source: 'aws-config' } });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createAgentCore } from '../../src/sso/agent.js';
 import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
-import type { AgentCore, CatalogRole } from '../../src/store/types.js';
+import type { AgentCore, CatalogRole } from '../../src/core/types.js';
 import { deviceLogin, harness, type Harness } from '../support/sso-harness.js';
 
 /** Another core over the same files: what the agent is after a restart. */

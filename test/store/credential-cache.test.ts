@@ -5,7 +5,7 @@ import { waitUntil } from '../support/wait-until.js';
 import { CredentialCache, type CredentialKey } from '../../src/store/credential-cache.js';
 import { SingleFlight } from '../../src/store/single-flight.js';
 import { SERVE_MARGIN_MS, inUse, renewAt, serveMargin, servableUntil } from '../../src/store/credential-expiry.js';
-import type { RoleCredentials } from '../../src/store/types.js';
+import type { RoleCredentials } from '../../src/core/types.js';
 
 const MIN = 60_000;
 const key: CredentialKey = { session: 'work', accountId: '111111111111', roleName: 'Admin' };

@@ -7,7 +7,7 @@ import { LoginRequiredError, OAuthStateError, ProfileNotFoundError, SessionNotFo
 import { parseRoleArn } from '../../src/store/role-arn.js';
 import type {
   AgentCore, CatalogRole, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionStatus, SyncSummary,
-} from '../../src/store/types.js';
+} from '../../src/core/types.js';
 
 export interface FakeCore extends AgentCore {
   calls: { getCredentials: string[]; logout: string[]; startLogin: LoginRequest[]; sync: (string | undefined)[]; callback: OAuthCallbackQuery[]; reload: number; removeSession: string[] };

@@ -10,7 +10,7 @@ import { createAgentCore, type AgentCoreOptions } from '../../src/sso/agent.js';
 import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
 import type { ManualClock } from './manual-clock.js';
-import type { AgentCore } from '../../src/store/types.js';
+import type { AgentCore } from '../../src/core/types.js';
 
 export interface Harness {
   em: RunningEmulator;

@@ -1,5 +1,5 @@
 import { ConfigFileError } from '../../errors.js';
-import type { CatalogRole, SessionStatus } from '../../store/types.js';
+import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import { blockSections, type BlockSection } from './block-sections.js';
 import { existingNames } from './existing-profiles.js';
 import { findManagedBlock, replaceManagedBlock, type ManagedBlock } from './managed-block.js';

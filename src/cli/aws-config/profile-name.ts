@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import type { CatalogRole } from '../../store/types.js';
+import type { CatalogRole } from '../../core/types.js';
 
 /**
  * Profile names written to ~/.aws/config. They must survive three readers: botocore (any text in

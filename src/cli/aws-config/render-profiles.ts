@@ -1,4 +1,4 @@
-import type { CatalogRole, SessionStatus } from '../../store/types.js';
+import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import { profileNameFor } from './profile-name.js';
 import { quoteWord } from './self-command.js';
 

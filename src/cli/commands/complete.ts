@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import type { CatalogRole, SessionStatus } from '../../store/types.js';
+import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import type { Command } from '../command.js';
 
 /**

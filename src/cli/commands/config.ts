@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigFileError, NoProfilesError, UsageError } from '../../errors.js';
 import { socketPath } from '../../paths.js';
-import type { CatalogRole, SessionStatus } from '../../store/types.js';
+import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs } from '../args.js';
 import { atomicWrite, checkConfigTarget, type WriteFs } from '../aws-config/atomic-write.js';

@@ -6,7 +6,7 @@ import { startEmulator } from '../../emulator/index.js';
 import { LoginFailedError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { routeWarningsToLog } from '../../process-warnings.js';
-import type { EnvReply } from '../../admin-api.js';
+import type { EnvReply } from '../../core/admin-api.js';
 import { startDaemon } from '../../server/daemon.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs, rejectPositionals, parseIntFlag } from '../args.js';

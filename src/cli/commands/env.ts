@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { ENV_FORMATS, chooseRegion, formatEnv, type EnvFormat } from '../env-lines.js';
-import type { EnvReply } from '../../admin-api.js';
+import type { EnvReply } from '../../core/admin-api.js';
 
 const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json] [--region R] [--file-only]
 

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { childEnv, chooseRegion } from '../env-lines.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit.js';
-import type { EnvReply } from '../../admin-api.js';
+import type { EnvReply } from '../../core/admin-api.js';
 
 const HELP = `Usage: sso-agent exec PROFILE [--region R] -- CMD [ARGS…]
 

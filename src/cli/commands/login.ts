@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import type { LoginReply } from '../../admin-api.js';
+import type { LoginReply } from '../../core/admin-api.js';
 import { UsageError } from '../../errors.js';
-import type { LoginPrompt, LoginRequest, SessionStatus, SyncSummary } from '../../store/types.js';
+import type { LoginPrompt, LoginRequest, SessionStatus, SyncSummary } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
 import type { Command } from '../command.js';

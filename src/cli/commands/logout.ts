@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
-import type { LogoutReply } from '../../admin-api.js';
+import type { LogoutReply } from '../../core/admin-api.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 

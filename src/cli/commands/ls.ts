@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import type { ProfilesReply, StatusReply } from '../../admin-api.js';
+import type { ProfilesReply, StatusReply } from '../../core/admin-api.js';
 import { SessionNotFoundError, UsageError } from '../../errors.js';
-import type { CatalogRole, SessionState } from '../../store/types.js';
+import type { CatalogRole, SessionState } from '../../core/types.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { filterProfiles, type ProfileFilter } from '../filter-profiles.js';

@@ -1,4 +1,4 @@
-import { ADMIN_ROUTES, type SessionRemoveBody, type SessionRemoveReply } from '../../admin-api.js';
+import { ADMIN_ROUTES, type SessionRemoveBody, type SessionRemoveReply } from '../../core/admin-api.js';
 import { UsageError } from '../../errors.js';
 import { adminRequest } from '../admin-client.js';
 import { parseCommandArgs } from '../args.js';

@@ -1,7 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { reloginHint } from '../../errors.js';
-import type { AgentInfo, StatusReply } from '../../admin-api.js';
-import type { SessionStatus } from '../../store/types.js';
+import type { AgentInfo, StatusReply } from '../../core/admin-api.js';
+import type { SessionStatus } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
@@ -17,7 +17,7 @@ Exit status: 0 when every session can serve credentials, 3 when any session need
 If a tool says "Missing credentials in config", "NoCredentialProviders" or similar, run this.
 `;
 
-export type { StatusReply } from '../../admin-api.js';
+export type { StatusReply } from '../../core/admin-api.js';
 
 /** Exit status when a session needs a person at a browser (documented in --help). */
 export const NEEDS_LOGIN_EXIT = 3;

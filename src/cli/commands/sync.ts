@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import type { SyncSummary } from '../../store/types.js';
+import type { SyncSummary } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { describeSync, withAgentProgress } from '../progress.js';

@@ -4,7 +4,7 @@ import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { codeUnitOrder } from '../../store/code-unit-order.js';
 import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from '../../store/credential-cache.js';
-import type { CatalogRole, RoleCredentials } from '../../store/types.js';
+import type { CatalogRole, RoleCredentials } from '../../core/types.js';
 import type { AwsClientFactory } from '../clients.js';
 import type { Clock } from '../clock.js';
 import { awsConfigPath } from '../session-config.js';

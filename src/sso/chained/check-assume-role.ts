@@ -3,7 +3,7 @@ import {
   AgentError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError, UpstreamError,
   UpstreamThrottledError, reloginHint,
 } from '../../errors.js';
-import type { RoleCredentials } from '../../store/types.js';
+import type { RoleCredentials } from '../../core/types.js';
 import { classifyError } from '../retry-policy.js';
 import { parseRoleArn, type ChainedDefinition } from './load-chained-profiles.js';
 

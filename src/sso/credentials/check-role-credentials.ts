@@ -1,7 +1,7 @@
 import type { GetRoleCredentialsCommandOutput } from '@aws-sdk/client-sso';
 import { UpstreamError } from '../../errors.js';
 import type { CredentialKey } from '../../store/credential-cache.js';
-import type { RoleCredentials } from '../../store/types.js';
+import type { RoleCredentials } from '../../core/types.js';
 
 /**
  * Is this GetRoleCredentials answer usable: all three secrets, and an expiration (epoch ms) in the

@@ -1,7 +1,7 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { loadOidcSdk } from '../clients.js';
 import { LoginFailedError, UpstreamError, reloginHint } from '../../errors.js';
-import type { LoginPrompt, SessionConfig } from '../../store/types.js';
+import type { LoginPrompt, SessionConfig } from '../../core/types.js';
 import { awsErrorName, mapLoginError } from '../aws-errors.js';
 import { sleep, type Clock } from '../clock.js';
 import { classifyError } from '../retry-policy.js';

@@ -1,7 +1,7 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { AgentError, LoginFailedError, OAuthStateError, reloginHint } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { LoginFlow, LoginPrompt, OAuthCallbackQuery, SessionConfig, SyncSummary } from '../../store/types.js';
+import type { LoginFlow, LoginPrompt, OAuthCallbackQuery, SessionConfig, SyncSummary } from '../../core/types.js';
 import { awsErrorName } from '../aws-errors.js';
 import type { Clock, Random } from '../clock.js';
 import type { TokenAnswer } from './create-token.js';

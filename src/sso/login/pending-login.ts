@@ -1,4 +1,4 @@
-import type { LoginFlow, LoginPrompt, SyncSummary } from '../../store/types.js';
+import type { LoginFlow, LoginPrompt, SyncSummary } from '../../core/types.js';
 
 /**
  * One login waiting for the person: what to show them (`prompt`), and `done`, which settles when

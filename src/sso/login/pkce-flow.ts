@@ -1,6 +1,6 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { LoginFailedError, reloginHint } from '../../errors.js';
-import type { LoginPrompt, OAuthCallbackQuery, SessionConfig } from '../../store/types.js';
+import type { LoginPrompt, OAuthCallbackQuery, SessionConfig } from '../../core/types.js';
 import { awsErrorName, mapLoginError } from '../aws-errors.js';
 import { authorizeBase } from '../clients.js';
 import type { Clock, Random, TimerHandle } from '../clock.js';

@@ -2,7 +2,7 @@ import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { loadOidcSdk } from '../clients.js';
 import { UpstreamError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { LoginFlow, SessionConfig } from '../../store/types.js';
+import type { LoginFlow, SessionConfig } from '../../core/types.js';
 import type { Clock } from '../clock.js';
 import { awsErrorName, mapLoginError } from '../aws-errors.js';
 

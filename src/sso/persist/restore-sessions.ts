@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import type { SessionConfig } from '../../store/types.js';
+import type { SessionConfig } from '../../core/types.js';
 import type { Clock } from '../clock.js';
 import type { SessionVault, VaultRecord } from './session-vault.js';
 

@@ -1,4 +1,4 @@
-import type { LoginFlow } from '../../store/types.js';
+import type { LoginFlow } from '../../core/types.js';
 
 /**
  * What `serve --persist keychain` keeps of a session so that a restart needs no login: the OIDC

@@ -2,7 +2,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { loadPortalSdk } from '../clients.js';
 import type { Logger } from 'pino';
 import type { AccountListing } from '../../store/catalog.js';
-import type { SyncProgress } from '../../store/types.js';
+import type { SyncProgress } from '../../core/types.js';
 import type { Random } from '../clock.js';
 import { AdaptivePacer } from './pacer.js';
 import { classifyError, withRetry, type RetryPolicy } from '../retry-policy.js';

@@ -3,7 +3,7 @@ import { LoginRequiredError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Catalog } from '../../store/catalog.js';
 import { SingleFlight } from '../../store/single-flight.js';
-import type { SessionConfig, SyncProgress, SyncSummary } from '../../store/types.js';
+import type { SessionConfig, SyncProgress, SyncSummary } from '../../core/types.js';
 import { mapPortalError } from '../aws-errors.js';
 import type { Clock, Random, TimerHandle } from '../clock.js';
 import type { RetryPolicy } from '../retry-policy.js';

@@ -1,4 +1,4 @@
-import type { LoginNeededReason, SessionState } from '../../store/types.js';
+import type { LoginNeededReason, SessionState } from '../../core/types.js';
 
 /** Without a refresh token, a session is "expiring" in its token's last 15 minutes. */
 export const EXPIRING_WINDOW_MS = 15 * 60_000;

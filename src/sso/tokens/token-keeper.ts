@@ -3,7 +3,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { loadPortalSdk } from '../clients.js';
 import { LoginRequiredError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { LoginNeededReason, LogoutResult, SessionConfig } from '../../store/types.js';
+import type { LoginNeededReason, LogoutResult, SessionConfig } from '../../core/types.js';
 import { SingleFlight } from '../../store/single-flight.js';
 import type { Clock, Random, TimerHandle } from '../clock.js';
 import { awsErrorName, isRefreshRejected, isTokenRejected, mapLoginError } from '../aws-errors.js';

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CatalogRole, SessionStatus } from '../../../src/store/types.js';
+import type { CatalogRole, SessionStatus } from '../../../src/core/types.js';
 import { tempDir } from '../../support/temp-dirs.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'main.js');

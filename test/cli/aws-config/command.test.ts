@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConfig, type ConfigDeps } from '../../../src/cli/commands/config.js';
-import type { CatalogRole, SessionStatus } from '../../../src/store/types.js';
+import type { CatalogRole, SessionStatus } from '../../../src/core/types.js';
 import { tempDir } from '../../support/temp-dirs.js';
 
 const role = (session: string, accountId: string, accountName: string, roleName: string, profile: string): CatalogRole => ({

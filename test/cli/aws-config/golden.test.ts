@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { planConfig } from '../../../src/cli/aws-config/plan-config.js';
 import { findManagedBlock } from '../../../src/cli/aws-config/managed-block.js';
-import type { CatalogRole, SessionStatus } from '../../../src/store/types.js';
+import type { CatalogRole, SessionStatus } from '../../../src/core/types.js';
 import { tempDir } from '../../support/temp-dirs.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'config');

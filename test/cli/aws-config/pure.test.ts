@@ -7,7 +7,7 @@ import { renderProfiles, type RenderOptions } from '../../../src/cli/aws-config/
 import { planConfig } from '../../../src/cli/aws-config/plan-config.js';
 import { configFilePath } from '../../../src/cli/aws-config/config-path.js';
 import { existingNames } from '../../../src/cli/aws-config/existing-profiles.js';
-import type { CatalogRole, SessionStatus } from '../../../src/store/types.js';
+import type { CatalogRole, SessionStatus } from '../../../src/core/types.js';
 
 const role = (session: string, accountId: string, accountName: string, roleName: string, profile = `${session}-${accountId}-${roleName}`): CatalogRole => ({
   session, accountId, accountName, roleName, profile, roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, stale: false,

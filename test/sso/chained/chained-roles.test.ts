@@ -6,7 +6,7 @@ import { appendFile } from 'node:fs/promises';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { manualClock, type ManualClock } from '../../support/manual-clock.js';
 import type { AgentError } from '../../../src/errors.js';
-import type { CatalogRole, RoleCredentials } from '../../../src/store/types.js';
+import type { CatalogRole, RoleCredentials } from '../../../src/core/types.js';
 import { deviceLogin, harness, type Harness } from '../../support/sso-harness.js';
 import { waitUntil } from '../../support/wait-until.js';
 

@@ -3,7 +3,7 @@ import { keychainCause } from '../../../src/sso/persist/keychain-cause.js';
 import { unusableBecause } from '../../../src/sso/persist/restore-sessions.js';
 import type { VaultRecord } from '../../../src/sso/persist/session-vault.js';
 import { parseRecord, serializeRecord } from '../../../src/sso/persist/vault-record.js';
-import type { SessionConfig } from '../../../src/store/types.js';
+import type { SessionConfig } from '../../../src/core/types.js';
 
 const NOW = Date.UTC(2026, 10, 23, 9);
 const RECORD: VaultRecord = {

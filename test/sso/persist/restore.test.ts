@@ -11,7 +11,7 @@ import { manualClock, type ManualClock } from '../../support/manual-clock.js';
 import type { PersistStatus, SessionVault, VaultRecord } from '../../../src/sso/persist/session-vault.js';
 import { parseRecord, serializeRecord } from '../../../src/sso/persist/vault-record.js';
 import { createLogger } from '../../../src/logger.js';
-import type { AgentCore } from '../../../src/store/types.js';
+import type { AgentCore } from '../../../src/core/types.js';
 import { deviceLogin, harness, type Harness } from '../../support/sso-harness.js';
 import { waitUntil } from '../../support/wait-until.js';
 

@@ -5,11 +5,11 @@
  */
 import type {
   AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
-} from './store/types.js';
+} from './types.js';
 
-import type { PersistStatus } from './sso/persist/session-vault.js';
+import type { PersistStatus } from '../sso/persist/session-vault.js';
 
-export type { AlreadyLoggedIn } from './store/types.js';
+export type { AlreadyLoggedIn } from './types.js';
 
 /** A route with one `:profile` parameter: a builder for the CLI, the pattern for Fastify. */
 function profileRoute(prefix: string): ((profile: string) => string) & { pattern: string } {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../src/logger.js';
-import { startDaemon } from '../../src/server/daemon.js';
+import { startDaemon } from '../../src/daemon.js';
 import { agentGet } from '../support/agent-get.js';
 import { fakeCore, type FakeCore } from '../support/fake-core.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLogger } from '../../src/logger.js';
-import { startDaemon } from '../../src/server/daemon.js';
+import { startDaemon } from '../../src/daemon.js';
 import { COMPLETION_SPEC } from '../../src/cli/completion/spec.js';
 import { MAIN } from '../support/e2e-harness.js';
 import { fakeCore } from '../support/fake-core.js';

@@ -7,7 +7,7 @@ import { LoginFailedError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { routeWarningsToLog } from '../../process-warnings.js';
 import type { EnvReply } from '../../core/admin-api.js';
-import { startDaemon } from '../../server/daemon.js';
+import { startDaemon } from '../../daemon.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { parseCommandArgs, rejectPositionals, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';

@@ -5,10 +5,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { adminRequest, ADMIN_ROUTES } from '../../src/cli/admin-client.js';
-import { createLogger } from '../../src/logger.js';
-import { startDaemon, type RunningDaemon } from '../../src/server/daemon.js';
-import { fakeCore } from '../support/fake-core.js';
+import { adminRequest, ADMIN_ROUTES } from '../src/cli/admin-client.js';
+import { createLogger } from '../src/logger.js';
+import { startDaemon, type RunningDaemon } from '../src/daemon.js';
+import { fakeCore } from './support/fake-core.js';
 
 function capture() {
   const lines: string[] = [];

@@ -3,18 +3,18 @@ import type { FastifyListenOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
-import { createLogger, type Logger } from '../logger.js';
-import { socketPath } from '../paths.js';
-import type { AgentCoreOptions } from '../sso/agent.js';
-import { memoryOnly } from '../sso/persist/session-vault.js';
-import type { AgentCore } from '../core/types.js';
-import { VERSION } from '../version.js';
-import { buildAdminApp, type AgentInfo } from './admin-app.js';
-import { buildCredentialsApp } from './credentials-app.js';
-import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
-import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
-import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
-import { rewriteTokenFiles } from './token-files.js';
+import { createLogger, type Logger } from './logger.js';
+import { socketPath } from './paths.js';
+import type { AgentCoreOptions } from './sso/agent.js';
+import { memoryOnly } from './sso/persist/session-vault.js';
+import type { AgentCore } from './core/types.js';
+import { VERSION } from './version.js';
+import { buildAdminApp, type AgentInfo } from './server/admin-app.js';
+import { buildCredentialsApp } from './server/credentials-app.js';
+import { AgentAlreadyRunningError, InvalidInputError } from './errors.js';
+import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './server/runtime-files.js';
+import { assertLoopbackAddress, inheritedListenFd } from './server/socket-activation.js';
+import { rewriteTokenFiles } from './server/token-files.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -61,7 +61,7 @@ const LISTEN_HOST = '127.0.0.1';
 
 // Loaded on demand so route tests with a fake core never pull in the AWS SDK.
 const defaultCoreFactory: CoreFactory = async (opts) => {
-  const { createAgentCore } = await import('../sso/agent.js');
+  const { createAgentCore } = await import('./sso/agent.js');
   return createAgentCore(opts);
 };
 
@@ -92,7 +92,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
   const vault = opts.coreOptions?.vault ?? (opts.persist === 'keychain'
-    ? new (await import('../sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
+    ? new (await import('./sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
     : memoryOnly);
   coreOpts.vault = vault;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);

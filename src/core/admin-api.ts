@@ -7,8 +7,6 @@ import type {
   AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
 } from './types.js';
 
-import type { PersistStatus } from '../sso/persist/session-vault.js';
-
 export type { AlreadyLoggedIn } from './types.js';
 
 /** A route with one `:profile` parameter: a builder for the CLI, the pattern for Fastify. */
@@ -37,7 +35,7 @@ export const ADMIN_ROUTES = {
   process: profileRoute('/v1/process/'),
   /** GET `?profile=NAME` → the same bytes, for bin/sso-agent-credential-process.sh (curl percent-encodes the query) */
   credentialProcess: '/v1/credential-process',
-  /** GET → ConsoleReply (src/server/to-console-reply.ts) */
+  /** GET → ConsoleReply */
   console: profileRoute('/v1/console/'),
 } as const;
 
@@ -81,3 +79,28 @@ export type SessionRemoveReply = SessionRemoved;
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }
+
+/** How the sign-in is kept, as `status` shows it. */
+export type PersistStatus =
+  | { mode: 'memory' }
+  | { mode: 'keychain'; state: 'ok' }
+  | { mode: 'keychain'; state: 'unavailable'; reason: string };
+
+/** What `GET /v1/console/:profile` answers: everything `sso-agent console` needs for the federation endpoint. */
+export interface ConsoleReply {
+  profile: string;
+  accountId: string;
+  /** null: the portal never gives the IAM role's ARN (see CatalogRole.roleArn). */
+  roleArn: string | null;
+  /** The SSO session's region: it picks the partition and the console's home region. */
+  region?: string;
+  /** The session's start URL: where the console sends the person when the session ends. */
+  startUrl?: string;
+  /** Role-chained credentials take no SessionDuration at the federation endpoint. */
+  chained: boolean;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO-8601 UTC. */
+  expiration: string;
+}

@@ -7,7 +7,8 @@ import {
 } from '../core/admin-api.js';
 import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../core/types.js';
-import { TCP_LIMITS, type AgentKeys } from './credentials-app.js';
+import type { AgentKeys } from './agent-keys.js';
+import { TCP_LIMITS } from './tcp-limits.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
 import { profileToken } from './profile-token.js';

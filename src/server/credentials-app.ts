@@ -9,17 +9,11 @@ import { frameworkErrors, installErrorHandling, toAgentError } from './error-han
 import { verifyProfileToken } from './profile-token.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
 import { HeldTokens } from './held-tokens.js';
-import { MAX_URL_LENGTH, refusal } from './request-guard.js';
+import { refusal } from './request-guard.js';
+import type { AgentKeys } from './agent-keys.js';
+import { TCP_LIMITS } from './tcp-limits.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
-
-/** The agent's secret material, loaded once by the daemon. */
-export interface AgentKeys {
-  /** HMAC key for per-profile tokens (see profile-token.ts); new at every start. */
-  agentKey: Buffer;
-  /** The private folder holding the socket and the token files (token-files.ts). */
-  runtimeDir: string;
-}
 
 export interface CredentialsAppOptions {
   core: AgentCore;
@@ -30,18 +24,6 @@ export interface CredentialsAppOptions {
   /** For `uptimeSeconds` in /health; injectable for tests. */
   now?: () => number;
 }
-
-/** Limits sized for what SDKs send: a profile path, an Authorization header, a few standard headers. */
-export const TCP_LIMITS = {
-  /** Longest URL accepted: an encoded role ARN fits many times over; megabyte URLs are an attack. */
-  maxUrlLength: MAX_URL_LENGTH,
-  /** Longest route parameter (profile name, `ACCOUNT:ROLE` or role ARN). */
-  maxParamLength: 512,
-  /** Only GET is served; no request has a body. */
-  bodyLimit: 1024,
-  /** All headers together; node's default is 16 KiB. */
-  maxHeaderSize: 8192,
-} as const;
 
 const OAUTH_CALLBACK_PATH = '/oauth/callback';
 const KNOWN_PATHS = [/^\/v1\/credentials\/[^/]+$/, /^\/health$/, /^\/oauth\/callback$/];

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, UriTooLongError,
 } from '../errors.js';
+import { TCP_LIMITS } from './tcp-limits.js';
 import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
 
 /** What the guard reads of a request: node's IncomingMessage and Fastify's request both have it. */
@@ -11,9 +12,6 @@ export interface GuardedRequest {
   headers: IncomingHttpHeaders;
   rawHeaders: readonly string[];
 }
-
-/** Longest URL the TCP port accepts: an encoded role ARN fits many times over; megabyte URLs are an attack. */
-export const MAX_URL_LENGTH = 2048;
 
 /**
  * Why the TCP port refuses this request before any route looks at it, or undefined when it may
@@ -39,8 +37,8 @@ export function refusal(req: GuardedRequest, port: number, isOAuthCallback: bool
   if (req.method !== 'GET') {
     return new MethodNotAllowedError(`${req.method} is not allowed: this port answers GET only`);
   }
-  if ((req.url ?? '').length > MAX_URL_LENGTH) {
-    return new UriTooLongError(`the URL is longer than ${MAX_URL_LENGTH} characters`);
+  if ((req.url ?? '').length > TCP_LIMITS.maxUrlLength) {
+    return new UriTooLongError(`the URL is longer than ${TCP_LIMITS.maxUrlLength} characters`);
   }
   return undefined;
 }

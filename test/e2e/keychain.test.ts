@@ -9,7 +9,7 @@ import t, { type Test } from 'tap';
 import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { PersistStatus } from '../../src/sso/persist/session-vault.js';
+import type { PersistStatus } from '../../src/core/admin-api.js';
 import type { CatalogRole, SessionStatus } from '../../src/core/types.js';
 import { MAIN, isolatedWorld, loginPkce, run, runCli, spawnAgent, type World } from '../support/e2e-harness.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../../src/logger.js';
-import { buildCredentialsApp, TCP_LIMITS } from '../../src/server/credentials-app.js';
+import { buildCredentialsApp } from '../../src/server/credentials-app.js';
+import { TCP_LIMITS } from '../../src/server/tcp-limits.js';
 import { profileToken } from '../../src/server/profile-token.js';
 import { LoginRequiredError, UpstreamThrottledError } from '../../src/errors.js';
 import { fakeCore } from '../support/fake-core.js';

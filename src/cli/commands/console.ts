@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
-import type { ConsoleReply } from '../../server/to-console-reply.js';
+import type { ConsoleReply } from '../../core/admin-api.js';
 import { parseCommandArgs, parseDuration } from '../args.js';
 import type { Command } from '../command.js';
 import { getSigninToken } from '../console/federation.js';

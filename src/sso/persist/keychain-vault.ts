@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type { Logger } from '../../logger.js';
 import { keychainCause } from './keychain-cause.js';
 import { HELPER_SOURCE } from './keychain-helper.js';
-import type { PersistStatus, SessionVault, VaultRecord } from './session-vault.js';
+import type { PersistStatus } from '../../core/admin-api.js';
+import type { SessionVault, VaultRecord } from './session-vault.js';
 import { parseRecord, serializeRecord } from './vault-record.js';
 
 /** The service every item is stored under: what a person searches for in their keychain tool. */

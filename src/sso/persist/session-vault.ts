@@ -1,3 +1,4 @@
+import type { PersistStatus } from '../../core/admin-api.js';
 import type { LoginFlow } from '../../core/types.js';
 
 /**
@@ -12,12 +13,6 @@ export interface VaultRecord {
   registration: { flow: LoginFlow; clientId: string; clientSecret: string; expiresAt: number; scopes: string[] };
   token: { accessToken: string; issuedAt: number; expiresAt: number; refreshToken?: string };
 }
-
-/** How the sign-in is kept, as `status` shows it. */
-export type PersistStatus =
-  | { mode: 'memory' }
-  | { mode: 'keychain'; state: 'ok' }
-  | { mode: 'keychain'; state: 'unavailable'; reason: string };
 
 /**
  * Where sessions outlive the process. The core calls it at the token's lifecycle points: after a

@@ -14,7 +14,7 @@ import { buildCredentialsApp } from './server/credentials-app.js';
 import { AgentAlreadyRunningError, InvalidInputError } from './errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './server/runtime-files.js';
 import { assertLoopbackAddress, inheritedListenFd } from './server/socket-activation.js';
-import { rewriteTokenFiles } from './server/token-files.js';
+import { rewriteRouteTokenFiles } from './server/route-token-files.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -82,7 +82,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let port = 0;
   let serving = false;
   const startedAt = new Date().toISOString();
-  const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteTokenFiles(runtimeDir, agentKey, profiles)
+  const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteRouteTokenFiles(runtimeDir, agentKey, profiles)
     .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
   const coreOpts: CoreFactoryOptions = {
     ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,

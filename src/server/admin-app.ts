@@ -11,8 +11,8 @@ import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling } from './error-handler.js';
-import { profileToken } from './profile-token.js';
-import { writeTokenFile } from './token-files.js';
+import { routeToken } from './route-token.js';
+import { writeRouteTokenFile } from './route-token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 
@@ -117,11 +117,11 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.env.pattern, async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
     // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
-    const tokenFile = await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
+    const tokenFile = await writeRouteTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
     // A chained profile's own region wins over its session's.
     const region = role.region ?? core.listSessions().find((s) => s.name === role.session)?.region;
     return {
-      profile: role.profile, uri: credentialsUri(info().port, role.profile), token: profileToken(keys.agentKey, role.profile), tokenFile,
+      profile: role.profile, uri: credentialsUri(info().port, role.profile), token: routeToken(keys.agentKey, role.profile), tokenFile,
       ...(region ? { region } : {}),
     };
   });

@@ -6,9 +6,9 @@ import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../e
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../core/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
-import { verifyProfileToken } from './profile-token.js';
+import { verifyRouteToken } from './route-token.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
-import { HeldTokens } from './held-tokens.js';
+import { HeldRouteTokens } from './held-route-tokens.js';
 import { refusal } from './request-guard.js';
 import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
@@ -37,7 +37,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
-  const tokens = new HeldTokens(keys.agentKey);
+  const tokens = new HeldRouteTokens(keys.agentKey);
   let closing = false;
   // At debug level every request goes through the app, whose onResponse hook logs it.
   const warm = logger.isLevelEnabled('debug')
@@ -92,7 +92,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       // Only a caller holding a valid token for this very name learns that the profile is gone;
       // anyone else gets the same 403 as for an existing profile, so names cannot be probed.
       if (isAgentError(err) && err.code === 'ProfileNotFound') {
-        if (verifyProfileToken(keys.agentKey, ref, presented)) throw err;
+        if (verifyRouteToken(keys.agentKey, ref, presented)) throw err;
         throw new AccessDeniedError(ref);
       }
       throw err;

@@ -31,7 +31,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 /**
  * A fresh key for every process, held in memory only: a token captured while the agent was down
  * (another local user squatting the port) is worthless once it starts again. Shells keep working
- * through the token files (token-files.ts), which each start rewrites.
+ * through the token files (route-token-files.ts), which each start rewrites.
  */
 export function newAgentKey(random: (n: number) => Buffer = randomBytes): Buffer {
   return random(AGENT_KEY_BYTES);

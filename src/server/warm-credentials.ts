@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentCore } from '../core/types.js';
 import { refusal } from './request-guard.js';
 import { containerCredentialsReply } from './to-container-credentials.js';
-import type { HeldTokens } from './held-tokens.js';
+import type { HeldRouteTokens } from './held-route-tokens.js';
 
 export const CREDENTIALS_PREFIX = '/v1/credentials/';
 
@@ -14,7 +14,7 @@ const PLAIN_REF = /^[A-Za-z0-9._~:-]+$/;
 
 export interface WarmCredentialsOptions {
   core: AgentCore;
-  tokens: HeldTokens;
+  tokens: HeldRouteTokens;
   port: () => number;
   /** True once the app is closing: then Fastify answers (503, `Connection: close`). */
   closing: () => boolean;

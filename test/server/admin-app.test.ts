@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { buildAdminApp, credentialsUri } from '../../src/server/admin-app.js';
-import { profileToken } from '../../src/server/profile-token.js';
+import { routeToken } from '../../src/server/route-token.js';
 import { ADMIN_ROUTES } from '../../src/cli/admin-client.js';
 import { fakeCore } from '../support/fake-core.js';
 
@@ -41,8 +41,8 @@ t.test('GET /v1/env/:profile: URI on 127.0.0.1 and the profile token', async (t)
     const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env(ref) });
     t.equal(res.statusCode, 200, ref);
     const tokenFile = join(keys.runtimeDir, 'tokens', 'prod-admin');
-    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: profileToken(keys.agentKey, 'prod-admin'), tokenFile, region: 'us-east-1' }, 'with the token file and the session\'s region');
-    t.equal(readFileSync(tokenFile, 'utf8'), profileToken(keys.agentKey, 'prod-admin'), 'the file holds the token, no newline');
+    t.same(res.json(), { profile: 'prod-admin', uri: 'http://127.0.0.1:48123/v1/credentials/prod-admin', token: routeToken(keys.agentKey, 'prod-admin'), tokenFile, region: 'us-east-1' }, 'with the token file and the session\'s region');
+    t.equal(readFileSync(tokenFile, 'utf8'), routeToken(keys.agentKey, 'prod-admin'), 'the file holds the token, no newline');
     t.equal(statSync(tokenFile).mode & 0o777, 0o600);
   }
   const res = await app.inject({ method: 'GET', url: ADMIN_ROUTES.env('nope') });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from '../../src/logger.js';
 import { buildCredentialsApp } from '../../src/server/credentials-app.js';
 import { TCP_LIMITS } from '../../src/server/tcp-limits.js';
-import { profileToken } from '../../src/server/profile-token.js';
+import { routeToken } from '../../src/server/route-token.js';
 import { LoginRequiredError, UpstreamThrottledError } from '../../src/errors.js';
 import { fakeCore } from '../support/fake-core.js';
 
@@ -15,7 +15,7 @@ function setup() {
   const keys = { agentKey: randomBytes(32), runtimeDir: t.testdir() };
   const app = buildCredentialsApp({ core, keys, port: PORT, logger: createLogger({ level: 'silent' }) });
   t.teardown(() => app.close());
-  const tok = (p: string) => profileToken(keys.agentKey, p);
+  const tok = (p: string) => routeToken(keys.agentKey, p);
   return { core, keys, app, tok };
 }
 

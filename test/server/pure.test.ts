@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkHost } from '../../src/server/check-host.js';
-import { profileToken, verifyProfileToken } from '../../src/server/profile-token.js';
+import { routeToken, verifyRouteToken } from '../../src/server/route-token.js';
 import { toContainerCredentials } from '../../src/server/to-container-credentials.js';
 import { toProcessOutput } from '../../src/server/to-process-output.js';
 import { callbackPage, escapeHtml } from '../../src/server/callback-page.js';
@@ -26,14 +26,14 @@ t.test('checkHost', async (t) => {
 t.test('profile tokens', async (t) => {
   const key = Buffer.alloc(32, 1);
   const other = Buffer.alloc(32, 2);
-  const tok = profileToken(key, 'prod-admin');
+  const tok = routeToken(key, 'prod-admin');
   t.match(tok, /^[A-Za-z0-9_-]{43}$/, 'base64url of a SHA-256 HMAC, no padding');
-  t.equal(tok, profileToken(key, 'prod-admin'), 'deterministic');
-  t.not(tok, profileToken(key, 'prod-readonly'), 'differs per profile');
-  t.not(tok, profileToken(other, 'prod-admin'), 'differs per agent key');
-  t.ok(verifyProfileToken(key, 'prod-admin', tok));
-  for (const bad of [undefined, '', 'x', tok + ' ', ' ' + tok, `Bearer ${tok}`, tok.slice(0, -1), profileToken(key, 'prod-readonly'), profileToken(other, 'prod-admin'), tok.toUpperCase()]) {
-    t.notOk(verifyProfileToken(key, 'prod-admin', bad), `rejects ${JSON.stringify(bad)}`);
+  t.equal(tok, routeToken(key, 'prod-admin'), 'deterministic');
+  t.not(tok, routeToken(key, 'prod-readonly'), 'differs per profile');
+  t.not(tok, routeToken(other, 'prod-admin'), 'differs per agent key');
+  t.ok(verifyRouteToken(key, 'prod-admin', tok));
+  for (const bad of [undefined, '', 'x', tok + ' ', ' ' + tok, `Bearer ${tok}`, tok.slice(0, -1), routeToken(key, 'prod-readonly'), routeToken(other, 'prod-admin'), tok.toUpperCase()]) {
+    t.notOk(verifyRouteToken(key, 'prod-admin', bad), `rejects ${JSON.stringify(bad)}`);
   }
 });
 

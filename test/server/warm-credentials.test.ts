@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { createLogger } from '../../src/logger.js';
 import { buildCredentialsApp } from '../../src/server/credentials-app.js';
-import { HeldTokens } from '../../src/server/held-tokens.js';
-import { profileToken } from '../../src/server/profile-token.js';
+import { HeldRouteTokens } from '../../src/server/held-route-tokens.js';
+import { routeToken } from '../../src/server/route-token.js';
 import { warmCredentialsResponder } from '../../src/server/warm-credentials.js';
 import type { RoleCredentials } from '../../src/core/types.js';
 import { agentGet } from '../support/agent-get.js';
@@ -26,7 +26,7 @@ async function listening(t: Test, opts: { logLevel?: 'silent' | 'debug' } = {}) 
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as AddressInfo).port;
   t.teardown(() => app.close());
-  const tok = (p: string): string => profileToken(keys.agentKey, p);
+  const tok = (p: string): string => routeToken(keys.agentKey, p);
   const url = (ref: string): string => `http://127.0.0.1:${port}/v1/credentials/${ref}`;
   return { core, app, port, tok, url };
 }
@@ -118,14 +118,14 @@ t.test('warmCredentialsResponder answers only what it can answer completely', as
   const core = fakeCore();
   core.warm.set('prod-admin', WARM);
   let closing = false;
-  const answer = warmCredentialsResponder({ core, tokens: new HeldTokens(key), port: () => 8080, closing: () => closing, maxRefLength: 512 });
+  const answer = warmCredentialsResponder({ core, tokens: new HeldRouteTokens(key), port: () => 8080, closing: () => closing, maxRefLength: 512 });
   const written: unknown[] = [];
   const res = {
     writeHead(...a: unknown[]) { written.push(a); return this; },
     end(b: unknown) { written.push(b); return this; },
   } as unknown as ServerResponse;
   const req = (url: string, extra: Record<string, string> = {}): IncomingMessage => {
-    const headers = { host: '127.0.0.1:8080', authorization: profileToken(key, 'prod-admin'), ...extra };
+    const headers = { host: '127.0.0.1:8080', authorization: routeToken(key, 'prod-admin'), ...extra };
     return { method: 'GET', url, headers, rawHeaders: Object.entries(headers).flat() } as unknown as IncomingMessage;
   };
   t.ok(answer(req('/v1/credentials/prod-admin'), res), 'a warm role');
@@ -134,7 +134,7 @@ t.test('warmCredentialsResponder answers only what it can answer completely', as
   t.notOk(answer(req('/v1/credentials/prod%2Dadmin'), res), 'percent-encoding is for the router');
   t.notOk(answer(req(`/v1/credentials/${'a'.repeat(513)}`), res), 'over the parameter limit: the router answers 414');
   t.notOk(answer(req('/health'), res), 'other paths');
-  t.notOk(answer(req('/v1/credentials/dev-admin', { authorization: profileToken(key, 'dev-admin') }), res), 'a role not in memory');
+  t.notOk(answer(req('/v1/credentials/dev-admin', { authorization: routeToken(key, 'dev-admin') }), res), 'a role not in memory');
   closing = true;
   t.notOk(answer(req('/v1/credentials/prod-admin'), res), 'a closing app answers 503 itself');
   t.equal(written.length, 2, 'nothing written for what it passed on');

@@ -1,20 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * The per-profile authorization token: HMAC-SHA256(agent key, canonical profile name), base64url.
+ * The route token, the per-profile authorization token SDKs send as `AWS_CONTAINER_AUTHORIZATION_TOKEN`
+ * (never to be confused with the SSO token of `sso/tokens/`): HMAC-SHA256(agent key, canonical profile name), base64url.
  * A process handed one profile's token cannot derive another's, and nothing needs to be stored
  * per profile: the agent can always recompute the token from its key.
  */
-export function profileToken(key: Buffer, profile: string): string {
+export function routeToken(key: Buffer, profile: string): string {
   return createHmac('sha256', key).update(profile, 'utf8').digest('base64url');
 }
 
 /** Every token's length: base64url of a 32-byte HMAC, unpadded. */
 const TOKEN_BYTES = 43;
 
-/** The token's bytes, the form `sameToken` compares against. */
-export function profileTokenBytes(key: Buffer, profile: string): Buffer {
-  return Buffer.from(profileToken(key, profile), 'ascii');
+/** The token's bytes, the form `sameRouteToken` compares against. */
+export function routeTokenBytes(key: Buffer, profile: string): Buffer {
+  return Buffer.from(routeToken(key, profile), 'ascii');
 }
 
 /**
@@ -24,7 +25,7 @@ export function profileTokenBytes(key: Buffer, profile: string): Buffer {
  * length are compared with `timingSafeEqual`. UTF-8, so no non-ASCII character can pass for an
  * ASCII one.
  */
-export function sameToken(expected: Buffer, presented: string): boolean {
+export function sameRouteToken(expected: Buffer, presented: string): boolean {
   if (expected.length !== TOKEN_BYTES || Buffer.byteLength(presented, 'utf8') !== TOKEN_BYTES) return false;
   // The route asks thousands of times a second: compare through one reused buffer, not a new one
   // per request (safe: this runs to completion before anything else touches it).
@@ -34,6 +35,6 @@ export function sameToken(expected: Buffer, presented: string): boolean {
 
 const scratch = Buffer.alloc(TOKEN_BYTES);
 
-export function verifyProfileToken(key: Buffer, profile: string, presented: string | undefined): boolean {
-  return presented !== undefined && sameToken(profileTokenBytes(key, profile), presented);
+export function verifyRouteToken(key: Buffer, profile: string, presented: string | undefined): boolean {
+  return presented !== undefined && sameRouteToken(routeTokenBytes(key, profile), presented);
 }

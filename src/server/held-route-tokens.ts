@@ -1,12 +1,12 @@
-import { profileTokenBytes, sameToken } from './profile-token.js';
+import { routeTokenBytes, sameRouteToken } from './route-token.js';
 
 /**
  * The token check of the credentials route with its expected half precomputed: each profile's
  * token is made once and held for the agent key's life, instead of an HMAC on every request.
  * Keyed by the catalog's role object, so a catalog rebuild (which makes new objects) lets the old
- * tokens go with the old catalog. The comparison stays constant-time (sameToken).
+ * tokens go with the old catalog. The comparison stays constant-time (sameRouteToken).
  */
-export class HeldTokens {
+export class HeldRouteTokens {
   private readonly byRole = new WeakMap<object, Buffer>();
 
   constructor(private readonly key: Buffer) {}
@@ -14,9 +14,9 @@ export class HeldTokens {
   matches(role: { readonly profile: string }, presented: string): boolean {
     let expected = this.byRole.get(role);
     if (expected === undefined) {
-      expected = profileTokenBytes(this.key, role.profile);
+      expected = routeTokenBytes(this.key, role.profile);
       this.byRole.set(role, expected);
     }
-    return sameToken(expected, presented);
+    return sameRouteToken(expected, presented);
   }
 }

@@ -13,8 +13,11 @@ import { buildAdminApp, type AgentInfo } from './server/admin-app.js';
 import { buildCredentialsApp } from './server/credentials-app.js';
 import { AgentAlreadyRunningError, InvalidInputError } from './errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './server/runtime-files.js';
-import { assertLoopbackAddress, inheritedListenFd } from './server/socket-activation.js';
+import { assertLoopbackAddress } from './server/socket-activation.js';
 import { rewriteRouteTokenFiles } from './server/route-token-files.js';
+
+/** The listening socket systemd hands over (socket activation), for `serve` to pass back as `listenFd`. */
+export { inheritedListenFd } from './server/socket-activation.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };

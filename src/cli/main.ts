@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // Before the daemon's modules load: loading them is the first burst the flags are for.
-    if (name === 'serve') (await import('../server/heap-tuning.js')).tuneHeapForResidency();
+    if (name === 'serve') (await import('../heap-tuning.js')).tuneHeapForResidency();
     const { command } = await entry.load();
     return await command(rest);
   } catch (err) {

@@ -13,7 +13,7 @@ const oidc = new SSOOIDCClient({ region: em.region, endpoint: em.url, maxAttempt
 const sso = new SSOClient({ region: em.region, endpoint: em.url, maxAttempts: 1 });
 t.teardown(() => { oidc.destroy(); sso.destroy(); });
 
-async function control(path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON
+async function control(path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${em.url}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return res.json();
 }

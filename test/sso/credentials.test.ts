@@ -2,7 +2,7 @@ import t from 'tap';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { manualClock } from '../support/manual-clock.js';
 import { SERVE_MARGIN_MS } from '../../src/store/credential-expiry.js';
 
 const MIN = 60_000;

@@ -2,7 +2,7 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { harness, deviceLogin } from '../support/sso-harness.js';
-import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { manualClock } from '../support/manual-clock.js';
 
 t.test('PKCE login end to end: browser follows the redirect to the loopback callback', async (t) => {
   let redirect = '';

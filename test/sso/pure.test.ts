@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authorizeUrl, codeChallenge, codeVerifier, oauthState } from '../../src/sso/pkce.js';
 import { cryptoRandom } from '../../src/sso/clock.js';
-import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { manualClock } from '../support/manual-clock.js';
 import { sessionState, tokenRefreshAt, EXPIRING_WINDOW_MS } from '../../src/sso/tokens/session-state.js';
 import { catalogDiff, describeDiff } from '../../src/sso/sync/catalog-diff.js';
 import {
@@ -12,7 +12,6 @@ import {
 } from '../../src/sso/session-config.js';
 import { invalidConfig, mapLoginError, mapPortalError } from '../../src/sso/aws-errors.js';
 import { AdaptivePacer } from '../../src/sso/sync/pacer.js';
-import { Catalog } from '../../src/store/catalog.js';
 import { authorizeBase } from '../../src/sso/clients.js';
 
 const MIN = 60_000;

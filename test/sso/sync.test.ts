@@ -1,7 +1,7 @@
 import t from 'tap';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
-import { manualClock, type ManualClock } from '../support/manual-clock.js';
+import { manualClock } from '../support/manual-clock.js';
 
 interface OrgView { accounts: Array<{ accountId: string; accountName: string; roles: string[] }> }
 

@@ -28,12 +28,12 @@ function fakeUpstream(clock: ManualClock, lifetimeMs: number, ioMs = 0) {
   return { fetch, calls: () => n, fail: (e: Error | undefined) => { failing = e; } };
 }
 
-function cacheOver(t: Tap.Test, clock: ManualClock, up: ReturnType<typeof fakeUpstream>): CredentialCache {
+function cacheOver(t: Teardown, clock: ManualClock, up: ReturnType<typeof fakeUpstream>): CredentialCache {
   const cache = new CredentialCache({ clock, logger: silent, fetch: up.fetch, retryDelay });
   t.teardown(() => cache.close());
   return cache;
 }
-declare namespace Tap { type Test = { teardown(fn: () => void): void } }
+interface Teardown { teardown(fn: () => void): void }
 
 t.test('serving limits: 11 min before expiry, proportionally less for short lifetimes; renewal at half life', async (t) => {
   t.equal(SERVE_MARGIN_MS, 11 * MIN, 'botocore\'s 10 min mandatory window plus one');

@@ -18,7 +18,7 @@ export interface Harness {
   env: NodeJS.ProcessEnv;
   dir: string;
   logs: string[];
-  control(path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON
+  control(path: string, body?: unknown): Promise<any>;
   stats(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

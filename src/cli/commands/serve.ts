@@ -1,8 +1,7 @@
 import type { Level } from 'pino';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
-import { startDaemon } from '../../daemon.js';
-import { inheritedListenFd } from '../../server/socket-activation.js';
+import { inheritedListenFd, startDaemon } from '../../daemon.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { routeWarningsToLog } from '../../process-warnings.js';

@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { packageInfo } from '../../package-root.js';
 import { runtimeDir, settingsFile } from '../../paths.js';
 import { configFilePath } from '../aws-config/config-path.js';

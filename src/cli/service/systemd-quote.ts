@@ -13,7 +13,6 @@ import { InvalidInputError } from '../../errors.js';
 export type SystemdQuoteContext = 'exec-path' | 'exec-arg' | 'value';
 
 export function systemdQuote(value: string, context: SystemdQuoteContext): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidInputError(`${JSON.stringify(value)} contains a control character and cannot go into a systemd unit: use a path without one`);
   }

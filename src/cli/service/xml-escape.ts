@@ -5,7 +5,6 @@ import { InvalidInputError } from '../../errors.js';
  * escaped, and a path never needs one, so they are refused.
  */
 export function xmlEscape(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\n\r\t]/.test(value)) {
     throw new InvalidInputError(`${JSON.stringify(value)} contains a control character and cannot go into a property list: use a path without one`);
   }

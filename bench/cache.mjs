@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmulator } from '../dist/emulator/index.js';
-import { createAgentCore } from '../dist/sso/agent.js';
+import { createAgentCore } from '../dist/daemon.js';
 import { ManualClock } from './manual-clock.js';
 
 // 7 h: hours 2–7 span whole 30-minute renewal cycles (6 h = 12 cycles), so the steady-state figure is exact.

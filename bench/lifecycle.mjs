@@ -17,7 +17,7 @@ import { pino } from 'pino';
 const which = process.argv[2] ?? 'all';
 const dist = resolve(process.argv[3] ?? join(fileURLToPath(import.meta.url), '..', '..', 'dist'));
 const { startEmulator } = await import(pathToFileURL(join(dist, 'emulator/index.js')).href);
-const { createAgentCore } = await import(pathToFileURL(join(dist, 'sso/agent.js')).href);
+const { createAgentCore } = await import(pathToFileURL(join(dist, 'daemon.js')).href);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function world(emOpts, coreOpts = {}) {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmulator } from '../dist/emulator/index.js';
-import { createAgentCore } from '../dist/sso/agent.js';
+import { createAgentCore } from '../dist/daemon.js';
 import { row } from './report.js';
 
 const ROLES = 3;

@@ -5,9 +5,8 @@ import { dirname } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import { createLogger, type Logger } from './logger.js';
 import { socketPath } from './paths.js';
-import type { AgentCoreOptions } from './sso/agent.js';
 import { memoryOnly } from './sso/persist/session-vault.js';
-import type { AgentCore } from './core/types.js';
+import type { AgentCore, CatalogRole } from './core/types.js';
 import { VERSION } from './version.js';
 import { buildAdminApp, type AgentInfo } from './server/admin-app.js';
 import { buildCredentialsApp } from './server/credentials-app.js';
@@ -16,10 +15,124 @@ import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, p
 import { assertLoopbackAddress } from './server/socket-activation.js';
 import { rewriteRouteTokenFiles } from './server/route-token-files.js';
 
+import { catalogFileBeside, settingsFile as defaultSettingsFile } from './paths.js';
+import { CredentialCache } from './store/credential-cache.js';
+import { SsoAgentCore } from './sso/agent.js';
+import { createClientFactory, type AwsClientFactory } from './sso/clients.js';
+import { cryptoRandom, systemClock, type Clock, type Random } from './sso/clock.js';
+import { persistentCatalog } from './sso/catalog-persistence.js';
+import { ChainedRoles } from './sso/chained/chained-roles.js';
+import { roleCredentialsFetcher } from './sso/credentials/fetch-role-credentials.js';
+import { credentialRetryDelay } from './sso/credentials/renewal-policy.js';
+import { Logins } from './sso/login/logins.js';
+import { Registrations } from './sso/login/registration.js';
+import type { SessionVault } from './sso/persist/session-vault.js';
+import { retryPolicy, type RetryPolicy } from './sso/retry-policy.js';
+import { SessionRegistry } from './sso/session-registry.js';
+import { DEFAULT_SYNC_INTERVAL_MS, SyncScheduler } from './sso/sync/sync-scheduler.js';
+import { TokenKeeper } from './sso/tokens/token-keeper.js';
+
 /** The listening socket systemd hands over (socket activation), for `serve` to pass back as `listenFd`. */
 export { inheritedListenFd } from './server/socket-activation.js';
 
-/** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
+export type { Clock, Random } from './sso/clock.js';
+export type { AwsClientFactory } from './sso/clients.js';
+export type { RetryPolicy } from './sso/retry-policy.js';
+
+export interface AgentCoreOptions {
+  logger: Logger;
+  /** AWS_CONFIG_FILE, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Sessions added by `login --start-url`; never a secret. Default settingsFile(env). */
+  settingsFile?: string;
+  /** 'http://127.0.0.1:PORT/oauth/callback', known once the TCP app listens. */
+  redirectUri: () => string;
+  /** Default 8 h, the seed's re-sync period. */
+  syncIntervalMs?: number;
+  clock?: Clock;
+  random?: Random;
+  clients?: AwsClientFactory;
+  /** The agent's own retries (sync listings, token refresh); the SDK's retries cover single calls. */
+  retry?: Partial<RetryPolicy>;
+  /** Accounts listed at once during a sync. */
+  syncConcurrency?: number;
+  /** Called with the whole catalog after each change (the daemon rewrites the route-token files). */
+  onProfilesChanged?: (profiles: CatalogRole[]) => void;
+  /** Where sessions outlive the process (`serve --persist keychain`); default memory only. */
+  vault?: SessionVault;
+}
+
+/**
+ * The core's wiring diagram: one owner per lifecycle, and the callbacks through which they meet.
+ * - registry: the sessions (AWS config + agent settings) and their AWS clients;
+ * - logins → tokens (a login's SSO token) → vault (kept, with --persist) and, once logged in, → syncs;
+ * - syncs: the catalog of accounts and roles, each listing under a fresh SSO token;
+ * - cache: role credentials, fetched on a miss with a fresh SSO token;
+ * - chained: AssumeRole profiles on top of cached role credentials.
+ * Loads the sessions and returns the running core; its timers are unref'd and close() stops them.
+ */
+export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore> {
+  const { logger } = opts;
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? systemClock();
+  const random = opts.random ?? cryptoRandom();
+  const policy = retryPolicy(opts.retry);
+  const vault = opts.vault ?? memoryOnly;
+  const clients = opts.clients ?? createClientFactory({ env });
+  const settingsFile = opts.settingsFile ?? defaultSettingsFile(env);
+  const restored = new Set<string>();
+
+  const registry: SessionRegistry = new SessionRegistry({
+    env, settingsFile, clients, logger,
+    // Names never depend on which sessions exist, so the catalog needs no rebuild here.
+    onChanged: (name) => registrations.forgetSession(name),
+  });
+  const config = (s: string) => registry.config(s);
+  const oidc = (s: string) => registry.clients(s).oidc;
+  const regionOf = (s: string) => (registry.has(s) ? registry.config(s).region : undefined);
+  const persisted = persistentCatalog({
+    file: catalogFileBeside(settingsFile), logger, regionOf,
+    ...(opts.onProfilesChanged ? { onProfilesChanged: opts.onProfilesChanged } : {}),
+  });
+  const catalog = persisted.catalog;
+  const registrations = new Registrations({ clock, logger, oidc, config });
+  const tokens = new TokenKeeper({ clock, random, policy, logger, oidc, config, portal: (s) => registry.clients(s).portal,
+    onSet: (s, t) => vault.save(s, {
+      startUrl: config(s).startUrl, region: config(s).region, scopes: config(s).scopes, registration: t.registration,
+      token: { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresAt: t.expiresAt, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}) },
+    }),
+    onLost: (s) => { restored.delete(s); vault.remove(s); },
+  });
+  const syncs = new SyncScheduler({
+    clock, random, policy, logger, catalog, config,
+    intervalMs: opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
+    ...(opts.syncConcurrency ? { concurrency: opts.syncConcurrency } : {}),
+    portal: (s) => registry.clients(s).portalSync,
+    withFreshToken: (s, fn) => tokens.withFreshToken(s, fn),
+  });
+  const logins = new Logins({
+    clock, random, logger, env, redirectUri: opts.redirectUri, oidc, config, registrations,
+    onToken: (s, answer, reg) => tokens.set(s, answer, reg),
+    onLoggedIn: (s) => { restored.delete(s); return syncs.run(s); },
+  });
+  const cache = new CredentialCache({
+    clock, logger, retryDelay: credentialRetryDelay(random),
+    fetch: roleCredentialsFetcher({ clock, config, portal: (s) => registry.clients(s).portal, withFreshToken: (s, fn) => tokens.withFreshToken(s, fn) }),
+  });
+  const chained = new ChainedRoles({
+    env, clock, logger, clients, catalog,
+    roleCredentials: (role) => cache.get(role),
+    forgetRoleCredentials: (role) => { cache.dropSession(role.session); },
+    sessionRegion: regionOf, retryDelay: credentialRetryDelay(random),
+  });
+
+  const core = new SsoAgentCore({ logger, clock, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
+  await core.load();
+  await core.restore();
+  return core;
+}
+
+/** What the daemon hands the core factory: `AgentCoreOptions`, with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
 export type CoreFactory = (opts: CoreFactoryOptions) => Promise<AgentCore>;
 
@@ -33,7 +146,7 @@ export interface DaemonOptions {
   logger?: Logger;
   logLevel?: Level | 'silent';
   logStream?: DestinationStream;
-  /** Default: createAgentCore from src/sso/agent.ts. */
+  /** Default: createAgentCore (above). */
   createCore?: CoreFactory;
   /** Passed on to the core: tests inject clock, retry policy, settings file. */
   coreOptions?: Partial<Omit<AgentCoreOptions, 'logger' | 'env' | 'redirectUri'>>;
@@ -62,11 +175,6 @@ export const SHUTDOWN_GRACE_MS = 1200;
 /** The one address the TCP app binds: loopback, and the form every SDK's allow-list accepts. */
 const LISTEN_HOST = '127.0.0.1';
 
-// Loaded on demand so route tests with a fake core never pull in the AWS SDK.
-const defaultCoreFactory: CoreFactory = async (opts) => {
-  const { createAgentCore } = await import('./sso/agent.js');
-  return createAgentCore(opts);
-};
 
 /**
  * Starts the agent: runtime folder and key, the core, the TCP app on 127.0.0.1, then the admin
@@ -98,7 +206,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     ? new (await import('./sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
     : memoryOnly);
   coreOpts.vault = vault;
-  const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
+  const core = await (opts.createCore ?? createAgentCore)(coreOpts);
 
   const keys = { agentKey, runtimeDir };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });

@@ -1,72 +1,47 @@
 import { InvalidInputError, LoginFailedError, ProfileNotFoundError, reloginHint } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { catalogFileBeside, settingsFile as defaultSettingsFile } from '../paths.js';
 import type { Catalog } from '../store/catalog.js';
-import { CredentialCache, type CredentialKey } from '../store/credential-cache.js';
+import type { CredentialCache } from '../store/credential-cache.js';
 import type {
   AgentCore, AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
 } from '../core/types.js';
-import { mapPortalError } from './aws-errors.js';
-import { createClientFactory, type AwsClientFactory } from './clients.js';
-import { cryptoRandom, systemClock, type Clock, type Random } from './clock.js';
-import { persistentCatalog, type PersistentCatalog } from './catalog-persistence.js';
-import { ChainedRoles } from './chained/chained-roles.js';
-import { checkRoleCredentials } from './credentials/check-role-credentials.js';
-import { getRoleCredentials } from './credentials/get-role-credentials.js';
-import { credentialRetryDelay } from './credentials/renewal-policy.js';
+import type { Clock } from './clock.js';
+import type { PersistentCatalog } from './catalog-persistence.js';
+import type { ChainedRoles } from './chained/chained-roles.js';
 import { alreadyLoggedIn, findLoginSession } from './login-gate.js';
-import { Logins } from './login/logins.js';
-import { Registrations } from './login/registration.js';
+import type { Logins } from './login/logins.js';
+import type { Registrations } from './login/registration.js';
 import { restoreSessions } from './persist/restore-sessions.js';
-import { memoryOnly, type SessionVault } from './persist/session-vault.js';
-import { retryPolicy, type RetryPolicy } from './retry-policy.js';
-import { SessionRegistry } from './session-registry.js';
-import { DEFAULT_SYNC_INTERVAL_MS, SyncScheduler } from './sync/sync-scheduler.js';
-import { TokenKeeper } from './tokens/token-keeper.js';
+import type { SessionVault } from './persist/session-vault.js';
+import type { SessionRegistry } from './session-registry.js';
+import { sessionStatus } from './session-status.js';
+import type { SyncScheduler } from './sync/sync-scheduler.js';
+import type { TokenKeeper } from './tokens/token-keeper.js';
 
-export type { Clock, Random } from './clock.js';
-export type { AwsClientFactory } from './clients.js';
-export type { RetryPolicy } from './retry-policy.js';
-export { DEFAULT_SYNC_INTERVAL_MS } from './sync/sync-scheduler.js';
-
-export interface AgentCoreOptions {
+/** The owners the facade answers from; the composition root (src/daemon.ts) makes and wires them. */
+export interface CoreParts {
   logger: Logger;
-  /** AWS_CONFIG_FILE, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO; default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Sessions added by `login --start-url`; never a secret. Default settingsFile(env). */
-  settingsFile?: string;
-  /** 'http://127.0.0.1:PORT/oauth/callback', known once the TCP app listens. */
-  redirectUri: () => string;
-  /** Default 8 h, the seed's re-sync period. */
-  syncIntervalMs?: number;
-  clock?: Clock;
-  random?: Random;
-  clients?: AwsClientFactory;
-  /** The agent's own retries (sync listings, token refresh); the SDK's retries cover single calls. */
-  retry?: Partial<RetryPolicy>;
-  /** Accounts listed at once during a sync. */
-  syncConcurrency?: number;
-  /** Called with the whole catalog after each change (the daemon rewrites the token files). */
-  onProfilesChanged?: (profiles: CatalogRole[]) => void;
-  /** Where sessions outlive the process (`serve --persist keychain`); default memory only. */
-  vault?: SessionVault;
-}
-
-/** Loads the sessions and returns the running core; its timers are unref'd and close() stops them. */
-export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore> {
-  const core = new SsoAgentCore(opts);
-  await core.load();
-  await core.restore();
-  return core;
+  clock: Clock;
+  registry: SessionRegistry;
+  persisted: PersistentCatalog;
+  chained: ChainedRoles;
+  vault: SessionVault;
+  /** Sessions whose token came from the vault at start, not from a login in this run. */
+  restored: Set<string>;
+  registrations: Registrations;
+  tokens: TokenKeeper;
+  logins: Logins;
+  syncs: SyncScheduler;
+  cache: CredentialCache;
 }
 
 /**
- * The facade the servers use. It owns nothing but the wiring: sessions (registry), logins, tokens,
- * sync and credentials each have one owner, and meet only through the callbacks passed here
- * (a login's token → the token keeper; logged in → the first sync).
+ * The facade the servers use (the AgentCore contract). It owns nothing: sessions (registry),
+ * logins, tokens, sync and credentials each have one owner, which the composition root wires
+ * together through callbacks; this class answers each request by asking the owners.
  */
-class SsoAgentCore implements AgentCore {
+export class SsoAgentCore implements AgentCore {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly registry: SessionRegistry;
@@ -74,8 +49,7 @@ class SsoAgentCore implements AgentCore {
   private readonly persisted: PersistentCatalog;
   private readonly chained: ChainedRoles;
   private readonly vault: SessionVault;
-  /** Sessions whose token came from the vault at start, not from a login in this run. */
-  private readonly restored = new Set<string>();
+  private readonly restored: Set<string>;
   private readonly registrations: Registrations;
   private readonly tokens: TokenKeeper;
   private readonly logins: Logins;
@@ -83,60 +57,20 @@ class SsoAgentCore implements AgentCore {
   private readonly cache: CredentialCache;
   private closed = false;
 
-  constructor(opts: AgentCoreOptions) {
-    const env = opts.env ?? process.env;
-    const clock = opts.clock ?? systemClock();
-    const random = opts.random ?? cryptoRandom();
-    const policy = retryPolicy(opts.retry);
-    const logger = opts.logger;
-    this.log = logger;
-    this.clock = clock;
-    const vault = opts.vault ?? memoryOnly;
-    this.vault = vault;
-    const clients = opts.clients ?? createClientFactory({ env });
-    const settingsFile = opts.settingsFile ?? defaultSettingsFile(env);
-    this.registry = new SessionRegistry({
-      env, settingsFile, clients, logger,
-      // Names never depend on which sessions exist, so the catalog needs no rebuild here.
-      onChanged: (name) => this.registrations.forgetSession(name),
-    });
-    const config = (s: string) => this.registry.config(s);
-    const oidc = (s: string) => this.registry.clients(s).oidc;
-    const regionOf = (s: string) => (this.registry.has(s) ? this.registry.config(s).region : undefined);
-    this.persisted = persistentCatalog({
-      file: catalogFileBeside(settingsFile), logger, regionOf,
-      ...(opts.onProfilesChanged ? { onProfilesChanged: opts.onProfilesChanged } : {}),
-    });
-    this.catalog = this.persisted.catalog;
-    this.registrations = new Registrations({ clock, logger, oidc, config });
-    this.tokens = new TokenKeeper({ clock, random, policy, logger, oidc, config, portal: (s) => this.registry.clients(s).portal,
-      onSet: (s, t) => vault.save(s, {
-        startUrl: config(s).startUrl, region: config(s).region, scopes: config(s).scopes, registration: t.registration,
-        token: { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresAt: t.expiresAt, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}) },
-      }),
-      onLost: (s) => { this.restored.delete(s); vault.remove(s); },
-    });
-    this.syncs = new SyncScheduler({
-      clock, random, policy, logger, catalog: this.catalog, config,
-      intervalMs: opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
-      ...(opts.syncConcurrency ? { concurrency: opts.syncConcurrency } : {}),
-      portal: (s) => this.registry.clients(s).portalSync,
-      withFreshToken: (s, fn) => this.tokens.withFreshToken(s, fn),
-    });
-    this.logins = new Logins({
-      clock, random, logger, env, redirectUri: opts.redirectUri, oidc, config, registrations: this.registrations,
-      onToken: (s, answer, reg) => this.tokens.set(s, answer, reg),
-      onLoggedIn: (s) => { this.restored.delete(s); return this.syncs.run(s); },
-    });
-    this.cache = new CredentialCache({
-      clock, logger, fetch: (key) => this.fetchCredentials(key), retryDelay: credentialRetryDelay(random),
-    });
-    this.chained = new ChainedRoles({
-      env, clock, logger, clients, catalog: this.catalog,
-      roleCredentials: (role) => this.cache.get(role),
-      forgetRoleCredentials: (role) => { this.cache.dropSession(role.session); },
-      sessionRegion: regionOf, retryDelay: credentialRetryDelay(random),
-    });
+  constructor(parts: CoreParts) {
+    this.log = parts.logger;
+    this.clock = parts.clock;
+    this.registry = parts.registry;
+    this.persisted = parts.persisted;
+    this.catalog = parts.persisted.catalog;
+    this.chained = parts.chained;
+    this.vault = parts.vault;
+    this.restored = parts.restored;
+    this.registrations = parts.registrations;
+    this.tokens = parts.tokens;
+    this.logins = parts.logins;
+    this.syncs = parts.syncs;
+    this.cache = parts.cache;
   }
 
   /** Sessions from the AWS config and the settings, last run's catalog (once), chained profiles. */
@@ -165,30 +99,14 @@ class SsoAgentCore implements AgentCore {
   }
 
   listSessions(): SessionStatus[] {
-    return this.registry.names().map((name) => {
-      const config = this.registry.config(name);
-      const accounts = this.catalog.accounts(name);
-      let roles = 0;
-      let stale = 0;
-      for (const a of accounts?.values() ?? []) { roles += a.roles.length; if (a.stale) stale++; }
-      const expiresAt = this.tokens.expiresAt(name);
-      const { lastSync, lastError, progress } = this.syncs.status(name);
-      return {
-        name,
-        startUrl: config.startUrl,
-        region: config.region,
-        ...this.tokens.state(name, this.logins.isPending(name)),
-        ...(expiresAt !== undefined ? { tokenExpiresAt: new Date(expiresAt).toISOString() } : {}),
-        refreshable: this.tokens.refreshable(name),
-        restored: this.restored.has(name),
-        ...(lastSync !== undefined ? { lastSync: new Date(lastSync).toISOString() } : {}),
-        ...(lastError ? { lastSyncError: lastError } : {}),
-        ...(progress ? { syncProgress: progress } : {}),
-        accounts: accounts?.size ?? 0,
-        roles,
-        staleAccounts: stale,
-      };
-    });
+    return this.registry.names().map((name) => sessionStatus({
+      config: this.registry.config(name),
+      state: this.tokens.state(name, this.logins.isPending(name)),
+      tokenExpiresAt: this.tokens.expiresAt(name),
+      refreshable: this.tokens.refreshable(name),
+      restored: this.restored.has(name),
+      sync: this.syncs.status(name),
+    }, this.catalog));
   }
 
   listProfiles(): CatalogRole[] {
@@ -300,16 +218,5 @@ class SsoAgentCore implements AgentCore {
     this.cache.close();
     this.chained.close();
     await this.persisted.flush();
-  }
-
-  private async fetchCredentials(key: CredentialKey): Promise<RoleCredentials> {
-    const config = this.registry.config(key.session);
-    try {
-      const out = await this.tokens.withFreshToken(key.session, (accessToken) => getRoleCredentials(this.registry.clients(key.session).portal, accessToken, key));
-      // The portal never gives the IAM role's ARN suffix; see CatalogRole.roleArn.
-      return checkRoleCredentials(out, key, null, this.clock.now());
-    } catch (err) {
-      throw mapPortalError(err, config, `getting credentials for ${key.accountId}:${key.roleName}`);
-    }
   }
 }

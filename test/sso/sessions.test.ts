@@ -5,7 +5,7 @@
 import t from 'tap';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAgentCore } from '../../src/sso/agent.js';
+import { createAgentCore } from '../../src/daemon.js';
 import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
 import type { AgentCore, CatalogRole } from '../../src/core/types.js';

@@ -7,7 +7,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { harness, deviceLogin } from '../support/sso-harness.js';
 import { waitUntil } from '../support/wait-until.js';
 import { manualClock, type ManualClock } from '../support/manual-clock.js';
-import { createAgentCore } from '../../src/sso/agent.js';
+import { createAgentCore } from '../../src/daemon.js';
 import type { AwsClientFactory } from '../../src/sso/clients.js';
 
 const MIN = 60_000;

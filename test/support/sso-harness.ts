@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
-import { createAgentCore, type AgentCoreOptions } from '../../src/sso/agent.js';
+import { createAgentCore, type AgentCoreOptions } from '../../src/daemon.js';
 import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
 import type { ManualClock } from './manual-clock.js';

@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { createAgentCore } from '../../../src/sso/agent.js';
+import { createAgentCore } from '../../../src/daemon.js';
 import { createClientFactory } from '../../../src/sso/clients.js';
 import { manualClock, type ManualClock } from '../../support/manual-clock.js';
 import type { PersistStatus } from '../../../src/core/admin-api.js';

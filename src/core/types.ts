@@ -160,7 +160,7 @@ export interface OAuthCallbackQuery {
 }
 
 /**
- * The agent core as the servers see it. `sso/agent.ts` implements it; `server/` depends only on
+ * The agent core as the servers see it. `sso/agent.ts` implements it (wired in daemon.ts); `server/` and `cli/` depend only on
  * this interface, so route tests can use a small fake.
  */
 export interface AgentCore {

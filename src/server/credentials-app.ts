@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
-import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../core/types.js';
+import { isAgentError } from '../errors.js';
+import type { AgentCore, OAuthCallbackQuery, SessionState } from '../core/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
-import { verifyRouteToken } from './route-token.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
-import { HeldRouteTokens } from './held-route-tokens.js';
-import { refusal } from './request-guard.js';
+import { loopbackListener, type Listener } from './listener.js';
+import { authorizeCredentialRequest, refusal } from './request-guard.js';
 import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
@@ -21,6 +20,8 @@ export interface CredentialsAppOptions {
   /** The TCP port the app listens on; a function because `--port 0` is known only after listen. */
   port: number | (() => number);
   logger: Logger;
+  /** Who may fetch what on this listener; default the loopback port's route tokens (listener.ts). */
+  listener?: Listener;
   /** For `uptimeSeconds` in /health; injectable for tests. */
   now?: () => number;
 }
@@ -37,12 +38,12 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
-  const tokens = new HeldRouteTokens(keys.agentKey);
+  const listener = opts.listener ?? loopbackListener(port, keys.agentKey);
   let closing = false;
   // At debug level every request goes through the app, whose onResponse hook logs it.
   const warm = logger.isLevelEnabled('debug')
     ? () => false
-    : warmCredentialsResponder({ core, tokens, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
+    : warmCredentialsResponder({ core, listener, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
   const app = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
     serverFactory: (handler, options) => {
@@ -71,7 +72,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   // Every guard in one hook, before any route (and before the 404 handler) runs. A done-callback
   // hook, not an async one: nothing here awaits, and a promise per request costs throughput.
   app.addHook('onRequest', (req, _reply, done) => {
-    done(refusal(req.raw, port(), req.routeOptions.url === OAUTH_CALLBACK_PATH));
+    done(refusal(req.raw, listener, req.routeOptions.url === OAUTH_CALLBACK_PATH));
   });
 
   // Registered only when debug is on: the hot path should not build log objects nobody writes.
@@ -82,22 +83,9 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   app.addHook('preClose', (done) => { closing = true; done(); });
 
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
-    const ref = req.params.profile;
-    const presented = req.headers.authorization;
-    if (presented === undefined || presented === '') throw new MissingAuthorizationError(ref);
-    let role: CatalogRole;
-    try {
-      role = core.resolveProfile(ref);
-    } catch (err) {
-      // Only a caller holding a valid token for this very name learns that the profile is gone;
-      // anyone else gets the same 403 as for an existing profile, so names cannot be probed.
-      if (isAgentError(err) && err.code === 'ProfileNotFound') {
-        if (verifyRouteToken(keys.agentKey, ref, presented)) throw err;
-        throw new AccessDeniedError(ref);
-      }
-      throw err;
-    }
-    if (!tokens.matches(role, presented)) throw new AccessDeniedError(ref);
+    // The same decision as the fast path's (warm-credentials.ts): one guard, one resolution.
+    const role = authorizeCredentialRequest(req.raw, req.params.profile, listener, core);
+    if (isAgentError(role)) throw role;
     const creds = await core.getCredentials(role);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(containerCredentialsBody(creds));

@@ -1,9 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AgentCore, CatalogRole } from '../core/types.js';
 import {
-  type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, UriTooLongError,
+  AccessDeniedError, type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, MissingAuthorizationError,
+  UriTooLongError, isAgentError,
 } from '../errors.js';
 import { TCP_LIMITS } from './tcp-limits.js';
 import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
+import type { Listener } from './listener.js';
 
 /** What the guard reads of a request: node's IncomingMessage and Fastify's request both have it. */
 export interface GuardedRequest {
@@ -14,16 +17,15 @@ export interface GuardedRequest {
 }
 
 /**
- * Why the TCP port refuses this request before any route looks at it, or undefined when it may
- * go on. The same checks for the Fastify app (its onRequest hook) and the warm-credentials fast
- * path, so a request refused by one is refused by the other. Returns rather than throws: the fast
+ * Why the listener refuses this request before any route looks at it, or undefined when it may
+ * go on: the app's onRequest hook asks for every request. Returns rather than throws: the fast
  * path asks on every request, and refusals are rare.
  */
-export function refusal(req: GuardedRequest, port: number, isOAuthCallback: boolean): AgentError | undefined {
+export function refusal(req: GuardedRequest, listener: Listener, isOAuthCallback: boolean): AgentError | undefined {
   if (hostHeaderCount(req.rawHeaders) > 1) {
     return new BadRequestError('the request carries more than one Host header (RFC 9112 requires a single one)');
   }
-  if (!checkHost(req.headers.host, port)) {
+  if (!checkHost(req.headers.host, listener.port())) {
     return new ForbiddenRequestError('the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
   }
   if (req.headers.origin !== undefined) {
@@ -41,4 +43,27 @@ export function refusal(req: GuardedRequest, port: number, isOAuthCallback: bool
     return new UriTooLongError(`the URL is longer than ${TCP_LIMITS.maxUrlLength} characters`);
   }
   return undefined;
+}
+
+/**
+ * The one decision on a credential request: the request's guard (above), the token, and the
+ * profile it names — the role to serve, or the error to answer. Both doors to the credentials call
+ * it, the app's route and the warm fast path (warm-credentials.ts, which leaves every error to the
+ * app), so a check added here or to the listener applies to both.
+ */
+export function authorizeCredentialRequest(
+  req: GuardedRequest, ref: string, listener: Listener, core: Pick<AgentCore, 'resolveProfile'>,
+): CatalogRole | AgentError {
+  const refused = refusal(req, listener, false);
+  if (refused !== undefined) return refused;
+  const presented = req.headers.authorization;
+  if (presented === undefined || presented === '') return new MissingAuthorizationError(ref);
+  let role: CatalogRole;
+  try {
+    role = core.resolveProfile(ref);
+  } catch (err) {
+    if (isAgentError(err) && err.code === 'ProfileNotFound') return listener.authorizesName(ref, presented) ? err : new AccessDeniedError(ref);
+    throw err;
+  }
+  return listener.authorizes(role, presented) ? role : new AccessDeniedError(ref);
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentCore } from '../core/types.js';
-import { refusal } from './request-guard.js';
+import { isAgentError } from '../errors.js';
+import type { Listener } from './listener.js';
+import { authorizeCredentialRequest } from './request-guard.js';
 import { containerCredentialsReply } from './to-container-credentials.js';
-import type { HeldRouteTokens } from './held-route-tokens.js';
 
 export const CREDENTIALS_PREFIX = '/v1/credentials/';
 
@@ -14,8 +15,7 @@ const PLAIN_REF = /^[A-Za-z0-9._~:-]+$/;
 
 export interface WarmCredentialsOptions {
   core: AgentCore;
-  tokens: HeldRouteTokens;
-  port: () => number;
+  listener: Listener;
   /** True once the app is closing: then Fastify answers (503, `Connection: close`). */
   closing: () => boolean;
   /** Longest route parameter the app's router accepts. */
@@ -23,30 +23,27 @@ export interface WarmCredentialsOptions {
 }
 
 /**
- * The one answer SDKs ask for thousands of times a day, without the framework: a guarded, token-
- * checked GET of a role whose credentials are in memory, answered synchronously from node:http.
- * It answers only the case it can answer completely and returns false for everything else —
- * refusals, unknown or encoded names, wrong tokens, cold or failing roles, a closing app — which
- * then goes to the Fastify app, the one place errors are made. So this path cannot answer
- * differently from the app; it can only answer sooner.
+ * The answer SDKs ask for most, without the framework: an authorized GET of a role whose
+ * credentials are in memory, answered synchronously from node:http. The decision is the app
+ * route's own (authorizeCredentialRequest); this path answers only when that decision is a role
+ * and the credentials are at hand, and returns false for everything else — refusals, encoded
+ * names, cold or failing roles, a closing app — which then goes to the Fastify app, the one place
+ * errors are answered. So it cannot answer differently from the app; it can only answer sooner.
  */
 export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { core, tokens, port, closing, maxRefLength } = opts;
+  const { core, listener, closing, maxRefLength } = opts;
   return (req, res) => {
     const url = req.url;
     if (url === undefined || !url.startsWith(CREDENTIALS_PREFIX) || closing()) return false;
     const ref = url.slice(CREDENTIALS_PREFIX.length);
     if (ref.length > maxRefLength || !PLAIN_REF.test(ref)) return false;
-    if (refusal(req, port(), false) !== undefined) return false;
-    const presented = req.headers.authorization;
-    if (presented === undefined || presented === '') return false;
     let role;
     try {
-      role = core.resolveProfile(ref);
+      role = authorizeCredentialRequest(req, ref, listener, core);
     } catch {
       return false;
     }
-    if (!tokens.matches(role, presented)) return false;
+    if (isAgentError(role)) return false;
     const creds = core.servableCredentials(role);
     if (creds === undefined) return false;
     const reply = containerCredentialsReply(creds);

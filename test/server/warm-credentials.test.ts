@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { createLogger } from '../../src/logger.js';
 import { buildCredentialsApp } from '../../src/server/credentials-app.js';
-import { HeldRouteTokens } from '../../src/server/held-route-tokens.js';
+import { loopbackListener } from '../../src/server/listener.js';
 import { routeToken } from '../../src/server/route-token.js';
 import { warmCredentialsResponder } from '../../src/server/warm-credentials.js';
 import type { RoleCredentials } from '../../src/core/types.js';
@@ -118,7 +118,7 @@ t.test('warmCredentialsResponder answers only what it can answer completely', as
   const core = fakeCore();
   core.warm.set('prod-admin', WARM);
   let closing = false;
-  const answer = warmCredentialsResponder({ core, tokens: new HeldRouteTokens(key), port: () => 8080, closing: () => closing, maxRefLength: 512 });
+  const answer = warmCredentialsResponder({ core, listener: loopbackListener(() => 8080, key), closing: () => closing, maxRefLength: 512 });
   const written: unknown[] = [];
   const res = {
     writeHead(...a: unknown[]) { written.push(a); return this; },

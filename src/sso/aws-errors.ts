@@ -4,6 +4,7 @@ import {
 } from '../errors.js';
 import { routeOf } from './clients.js';
 import { classifyError } from './retry-policy.js';
+import { isRegion } from '../core/aws-names.js';
 
 /**
  * The one place AWS SDK exceptions become the agent's error classes. Callers say which operation
@@ -51,9 +52,6 @@ const UNREACHABLE_CODES: Record<string, string> = {
   ENETUNREACH: 'network unreachable', EPIPE: 'connection closed', ECONNABORTED: 'connection aborted',
 };
 
-/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
-const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 /**
  * A failure before any AWS answer: DNS, the network, or the proxy (down, or refusing with its
  * own error page, which carries no AWS request id). Undefined for anything AWS said.
@@ -68,7 +66,7 @@ export function unreachable(err: unknown, session: SessionRef, what: string): Ag
     !Object.keys(response.headers ?? {}).some((h) => h.toLowerCase() === 'x-amzn-requestid');
   const why = typeof code === 'string' ? UNREACHABLE_CODES[code] : (err as { name?: string }).name === 'TimeoutError' ? 'timed out' : undefined;
   if (!why && !fromProxy) return undefined;
-  if (why === 'DNS lookup failed' && !REGION_SHAPE.test(session.region)) {
+  if (why === 'DNS lookup failed' && !isRegion(session.region)) {
     return new InvalidSsoConfigError(`${JSON.stringify(session.region)} is not an AWS region (SSO session ${session.name}): check sso_region, e.g. eu-west-1`, { cause: err });
   }
   if (route?.proxy) {

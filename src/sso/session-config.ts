@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../core/types.js';
+import { isRegion } from '../core/aws-names.js';
 
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];
@@ -116,9 +117,9 @@ export function startUrlProblem(input: string): string | undefined {
   return undefined;
 }
 
-/** AWS region names: lowercase letters, digits and dashes, e.g. us-east-1, us-gov-west-1. */
+/** Why `input` is not a region name (core/aws-names.ts), or undefined. */
 export function regionProblem(input: string): string | undefined {
-  return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(input) ? undefined : 'is not an AWS region (e.g. eu-west-1)';
+  return isRegion(input) ? undefined : 'is not an AWS region (e.g. eu-west-1)';
 }
 
 /**

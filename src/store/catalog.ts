@@ -1,6 +1,7 @@
 import { assignNames } from './assign-names.js';
 import { roleKey, type RoleIdentity } from './profile-name.js';
-import { parseRoleArn, partitionOf, type RoleRefParts } from './role-arn.js';
+import { partitionOf } from '../core/aws-names.js';
+import { roleRefOfArn, type RoleRefParts } from './role-arn.js';
 import type { CatalogRole } from '../core/types.js';
 import { codeUnitOrder } from './code-unit-order.js';
 
@@ -104,7 +105,7 @@ export class Catalog {
   resolve(ref: string): CatalogRole | undefined {
     const hit = this.byRef.get(ref) ?? this.byRef.get(ref.toLowerCase());
     if (hit) return hit;
-    const arn = parseRoleArn(ref);
+    const arn = roleRefOfArn(ref);
     return arn ? this.byParts(arn) : undefined;
   }
 

@@ -4,7 +4,7 @@
  * core does: unknown refs throw ProfileNotFoundError, a logged-out session LoginRequiredError.
  */
 import { LoginRequiredError, OAuthStateError, ProfileNotFoundError, SessionNotFoundError } from '../../src/errors.js';
-import { parseRoleArn } from '../../src/store/role-arn.js';
+import { roleRefOfArn } from '../../src/store/role-arn.js';
 import type {
   AgentCore, CatalogRole, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionStatus, SyncSummary,
 } from '../../src/core/types.js';
@@ -54,7 +54,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
     listSessions: () => sessions,
     listProfiles: () => roles,
     resolveProfile(ref) {
-      const arn = parseRoleArn(ref);
+      const arn = roleRefOfArn(ref);
       const r = roles.find((x) => x.profile === ref || `${x.accountId}:${x.roleName}` === ref
         || (arn !== undefined && arn.accountId === x.accountId && arn.roleName === x.roleName));
       if (!r) throw new ProfileNotFoundError(ref);

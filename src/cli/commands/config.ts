@@ -12,6 +12,7 @@ import { parseTemplate } from '../aws-config/profile-name.js';
 import { CONFIG_FORMATS, type ConfigFormat } from '../aws-config/render-profiles.js';
 import { defaultSelfCommand } from '../aws-config/self-command.js';
 import type { Command } from '../command.js';
+import { isRegion } from '../../core/aws-names.js';
 
 const HELP = `Usage: sso-agent config [--write | --dry-run] [options]
 
@@ -48,7 +49,6 @@ export interface ConfigDeps {
   cwd?: string;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function agentOver(socket: string): ConfigAgent {
   const opts = { socket, timeoutMs: 10_000 };
@@ -96,7 +96,7 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   const format = (values.format ?? 'credential_process') as ConfigFormat;
   if (!CONFIG_FORMATS.includes(format)) throw new UsageError(`--format takes ${CONFIG_FORMATS.join(' or ')}, not ${JSON.stringify(values.format)}`);
   const template = values.template === undefined ? undefined : parseTemplate(values.template);
-  if (values.region !== undefined && !REGION.test(values.region)) throw new UsageError(`--region takes a region such as eu-west-1, not ${JSON.stringify(values.region)}`);
+  if (values.region !== undefined && !isRegion(values.region)) throw new UsageError(`--region takes a region such as eu-west-1, not ${JSON.stringify(values.region)}`);
 
   const file = configFilePath(values['config-file'], deps.env, deps.cwd);
   // Only the default place (~/.aws) is created: a --config-file folder that is missing is a typo more often than a wish.

@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { getSigninToken } from '../console/federation.js';
 import { openUrl } from '../open-url.js';
 import { checkDestination, consoleHome, federationEndpoint, loginUrl, sessionDuration } from '../console/signin-url.js';
+import { isRegion } from '../../core/aws-names.js';
 
 const HELP = `Usage: sso-agent console PROFILE [--print] [--region R] [--destination URL] [--duration D]
 
@@ -40,7 +41,7 @@ export const command: Command = async (argv) => {
   if (profile === undefined || extra !== undefined) {
     throw new UsageError('console takes exactly one PROFILE; see `sso-agent console --help`');
   }
-  if (values.region !== undefined && !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(values.region)) {
+  if (values.region !== undefined && !isRegion(values.region)) {
     throw new UsageError(`--region takes an AWS region such as eu-west-1, not ${JSON.stringify(values.region)}`);
   }
   const destinationFlag = values.destination === undefined ? undefined : checkDestination(values.destination);

@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { parseCommandArgs, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { isRegion } from '../../core/aws-names.js';
 
 const HELP = `Usage: sso-agent emulator [options]
 
@@ -77,7 +78,7 @@ export const command: Command = async (argv) => {
     throw new UsageError(`--start-url takes a URL such as https://d-1234567890.awsapps.com/start, not ${JSON.stringify(startUrl)}`);
   }
   const region = values.region;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+  if (region !== undefined && !isRegion(region)) {
     throw new UsageError(`--region takes a region name such as us-east-1, not ${JSON.stringify(region)}`);
   }
   // `interval` is an integer number of seconds on the wire; 0 lets tests poll without waiting.

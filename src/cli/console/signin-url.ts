@@ -3,6 +3,7 @@
  * broker access to the AWS console"): a `getSigninToken` request carrying the role's temporary
  * credentials, then an `Action=login` URL carrying the token it returns.
  */
+import { partitionOf } from '../../core/aws-names.js';
 import { UsageError } from '../../errors.js';
 
 export interface SessionCredentials {
@@ -11,14 +12,16 @@ export interface SessionCredentials {
   sessionToken: string;
 }
 
-/** The domain each partition's sign-in and console hosts live under (aws-cli's `aws signin --partition`). */
-const PARTITION_DOMAINS = {
+/**
+ * The domain each partition's sign-in and console hosts live under (aws-cli's `aws signin
+ * --partition`); the SDK's partition data has the API domains only. The isolated partitions have
+ * no public federation endpoint.
+ */
+const PARTITION_DOMAINS: Readonly<Record<string, string>> = {
   aws: 'aws.amazon.com',
   'aws-us-gov': 'amazonaws-us-gov.com',
   'aws-cn': 'amazonaws.cn',
-} as const;
-
-export type Partition = keyof typeof PARTITION_DOMAINS;
+};
 
 /**
  * The console session bounds for credentials from GetRoleCredentials or a first AssumeRole:
@@ -27,10 +30,12 @@ export type Partition = keyof typeof PARTITION_DOMAINS;
 export const MIN_SESSION_S = 900;
 export const MAX_SESSION_S = 43_200;
 
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+/** The sign-in and console domain of the region's partition (core/aws-names.ts). */
+function consoleDomain(region: string): string {
+  const partition = partitionOf(region);
+  const domain = PARTITION_DOMAINS[partition];
+  if (domain === undefined) throw new UsageError(`the AWS console sign-in is not available in partition ${partition} (region ${region}); pass --region with a region of aws, aws-cn or aws-us-gov, or set SSO_AGENT_FEDERATION_URL`);
+  return domain;
 }
 
 /** `SSO_AGENT_FEDERATION_URL` (tests, the emulator) or the partition's own endpoint. */
@@ -47,12 +52,12 @@ export function federationEndpoint(region: string, override?: string): string {
     }
     return u.toString();
   }
-  return `https://signin.${PARTITION_DOMAINS[partitionOf(region)]}/federation`;
+  return `https://signin.${consoleDomain(region)}/federation`;
 }
 
 /** The console home of a region, in that region's partition. */
 export function consoleHome(region: string): string {
-  return `https://console.${PARTITION_DOMAINS[partitionOf(region)]}/console/home?region=${encodeURIComponent(region)}`;
+  return `https://console.${consoleDomain(region)}/console/home?region=${encodeURIComponent(region)}`;
 }
 
 export function checkDestination(text: string): string {

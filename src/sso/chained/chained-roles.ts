@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
+import { parseRoleArn } from '../../core/aws-names.js';
 import type { Logger } from '../../logger.js';
 import { codeUnitOrder } from '../../store/code-unit-order.js';
 import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from '../../store/credential-cache.js';
@@ -11,7 +12,7 @@ import { awsConfigPath } from '../session-config.js';
 import { assumeRole, defaultSessionName } from './assume-role.js';
 import { checkAssumeRole, isSourceRejected, mapAssumeRoleError, type AssumeContext } from './check-assume-role.js';
 import {
-  parseRoleArn, readChainedConfig, resolveChained, type ChainedConfig, type ChainedDefinition, type Resolution,
+  readChainedConfig, resolveChained, type ChainedConfig, type ChainedDefinition, type Resolution,
 } from './load-chained-profiles.js';
 
 /** A chained profile as `ls` shows it: a catalog row, marked, naming its source_profile. */

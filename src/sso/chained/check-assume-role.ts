@@ -5,7 +5,8 @@ import {
 } from '../../errors.js';
 import type { RoleCredentials } from '../../core/types.js';
 import { classifyError } from '../retry-policy.js';
-import { parseRoleArn, type ChainedDefinition } from './load-chained-profiles.js';
+import { parseRoleArn } from '../../core/aws-names.js';
+import type { ChainedDefinition } from './load-chained-profiles.js';
 
 /** What the checks and messages need to know about the profile being served. */
 export interface AssumeContext {

@@ -209,8 +209,3 @@ export function resolveChained<R extends AgentRoleRef>(config: ChainedConfig, op
   return out;
 }
 
-/** `arn:aws:iam::123456789012:role/path/Name` → account and role name (the path dropped, as STS does); undefined if not that shape. */
-export function parseRoleArn(arn: string): { partition: string; accountId: string; roleName: string } | undefined {
-  const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
-  return m ? { partition: m[1]!, accountId: m[2]!, roleName: m[3]! } : undefined;
-}

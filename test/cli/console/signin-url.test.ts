@@ -2,7 +2,7 @@
 // rules, and the two URLs, on lists of accepted and refused inputs.
 import t from 'tap';
 import {
-  checkDestination, consoleHome, federationEndpoint, loginUrl, partitionOf, sessionDuration, signinTokenUrl,
+  checkDestination, consoleHome, federationEndpoint, loginUrl, sessionDuration, signinTokenUrl,
 } from '../../../src/cli/console/signin-url.js';
 import { refusalReason } from '../../../src/cli/console/federation.js';
 
@@ -18,7 +18,7 @@ t.test('the endpoint follows the partition of the region', async (t) => {
     t.equal(federationEndpoint(region), endpoint, `${region}: ${endpoint}`);
     t.equal(consoleHome(region), home);
   }
-  t.equal(partitionOf('us-gov-east-1'), 'aws-us-gov');
+  t.throws(() => federationEndpoint('us-iso-east-1'), { code: 'BadUsage', message: /partition aws-iso/ }, 'no public console in the isolated partitions');
   t.equal(federationEndpoint('cn-north-1', 'http://127.0.0.1:4000/federation'), 'http://127.0.0.1:4000/federation', 'SSO_AGENT_FEDERATION_URL wins over the partition');
   t.equal(federationEndpoint('us-east-1', ''), 'https://signin.aws.amazon.com/federation', 'an empty override is no override');
   for (const bad of ['not a url', 'ftp://example.com/federation', 'file:///etc/passwd']) {

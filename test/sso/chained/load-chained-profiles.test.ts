@@ -2,7 +2,7 @@
 // stands for, and the loop and depth refusals — on lists of accepted and rejected inputs.
 import t from 'tap';
 import {
-  MAX_CHAIN_DEPTH, agentProfileOfProcess, parseRoleArn, readChainedConfig, resolveChained, type ConfigSections,
+  MAX_CHAIN_DEPTH, agentProfileOfProcess, readChainedConfig, resolveChained, type ConfigSections,
 } from '../../../src/sso/chained/load-chained-profiles.js';
 
 const FILE = '/home/me/.aws/config';
@@ -35,15 +35,6 @@ t.test('credential_process lines that call this agent, and ones that do not', as
     '/usr/bin/node /tmp/other-tool.js credential-process hub-read',
     'granted credential-process --profile hub-read',
   ]) t.equal(agentProfileOfProcess(line), undefined, line);
-});
-
-t.test('role ARNs: the account and the role name, path dropped', async (t) => {
-  t.same(parseRoleArn('arn:aws:iam::123456789012:role/Deploy'), { partition: 'aws', accountId: '123456789012', roleName: 'Deploy' });
-  t.same(parseRoleArn('arn:aws:iam::123456789012:role/team/ci/Deploy+1'), { partition: 'aws', accountId: '123456789012', roleName: 'Deploy+1' });
-  t.same(parseRoleArn('arn:aws-us-gov:iam::123456789012:role/D'), { partition: 'aws-us-gov', accountId: '123456789012', roleName: 'D' });
-  for (const bad of ['arn:aws:iam:123456789012:role/Deploy', 'arn:aws:iam::12345:role/D', 'arn:aws:iam::123456789012:user/D', 'Deploy', '']) {
-    t.equal(parseRoleArn(bad), undefined, bad);
-  }
 });
 
 t.test('sources: an agent profile, a config --write profile, an sso-session profile, another chained profile', async (t) => {

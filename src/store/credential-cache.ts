@@ -1,3 +1,4 @@
+import { roleKey, sessionKeyPrefix } from './role-key.js';
 import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
@@ -40,9 +41,7 @@ export interface CredentialCacheOptions {
   retryDelay: (attempt: number, error: unknown, lifetimeMs: number) => number | undefined;
 }
 
-function keyOf(k: CredentialKey): string {
-  return `${k.session}/${k.accountId}/${k.roleName}`;
-}
+const keyOf = roleKey;
 
 /**
  * Role credentials in memory, keyed session/account/role. node-cache's per-entry TTL ends an entry
@@ -96,7 +95,7 @@ export class CredentialCache {
   /** Forgets every credential of a session (logout). */
   dropSession(session: string): number {
     this.generations.set(session, this.generation(session) + 1);
-    const prefix = `${session}/`;
+    const prefix = sessionKeyPrefix(session);
     const keys = [...new Set([...this.cache.keys(), ...this.renewals.keys()])].filter((k) => k.startsWith(prefix));
     for (const k of keys) { this.cache.del(k); this.stopRenewal(k); }
     return keys.length;

@@ -1,3 +1,4 @@
+import { roleKey } from './role-key.js';
 import { createHash } from 'node:crypto';
 import { codeUnitOrder } from './code-unit-order.js';
 
@@ -29,9 +30,7 @@ export function slug(text: string): string {
     .replace(/[-_]+$/g, '');
 }
 
-export function roleKey(r: Pick<RoleIdentity, 'session' | 'accountId' | 'roleName'>): string {
-  return `${r.session}/${r.accountId}/${r.roleName}`;
-}
+export { roleKey } from './role-key.js';
 
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 6);

@@ -1,10 +1,11 @@
 import {
-  AgentError, InvalidSsoConfigError, LoginFailedError, LoginRequiredError, RoleNotAssignedError,
-  UpstreamError, UpstreamThrottledError, UpstreamUnreachableError, reloginHint,
+  AgentError, AssumeRoleDeniedError, AssumeRoleInvalidError, InvalidSsoConfigError, LoginFailedError, LoginRequiredError,
+  RoleNotAssignedError, SourceCredentialsRejectedError, UpstreamError, UpstreamThrottledError, UpstreamUnreachableError,
+  reloginHint,
 } from '../errors.js';
 import { routeOf } from './clients.js';
 import { classifyError } from './retry-policy.js';
-import { isRegion } from '../core/aws-names.js';
+import { isRegion, parseRoleArn } from '../core/aws-names.js';
 
 /**
  * The one place AWS SDK exceptions become the agent's error classes. Callers say which operation
@@ -126,4 +127,57 @@ export function isRefreshRejected(err: unknown): boolean {
   const name = awsErrorName(err);
   return name === 'InvalidGrantException' || name === 'UnauthorizedClientException' || name === 'InvalidClientException' ||
     name === 'ExpiredTokenException' || name === 'AccessDeniedException' || name === 'InvalidRequestException';
+}
+
+/* STS (chained profiles). */
+
+/** AWS's own words for a failure, on one line. */
+function messageOf(err: unknown): string {
+  const m = typeof err === 'object' && err !== null ? (err as SdkErrorLike).message : undefined;
+  return typeof m === 'string' ? m.replace(/\s+/g, ' ').trim() : String(err);
+}
+
+/** What an AssumeRole error message names: the chained profile, its file, its SSO session and source role. */
+export interface AssumeRoleRef {
+  def: { name: string; roleArn: string };
+  /** The AWS config file the profile is in, for "fix … in FILE". */
+  file: string;
+  /** The SSO session at the bottom of the chain, for the re-login hint. */
+  session: string;
+  /** The ARN of the source role, for the trust-policy hint. */
+  sourceArn: string;
+}
+
+/** True when STS says the signing credentials are no good (expired, revoked, unknown). */
+export function isSourceRejected(err: unknown): boolean {
+  const n = awsErrorName(err);
+  return n === 'ExpiredToken' || n === 'ExpiredTokenException' || n === 'InvalidClientTokenId' || n === 'SignatureDoesNotMatch';
+}
+
+/** AssumeRole's failures as the agent's errors: AWS's own words, then the fix. */
+export function mapAssumeRoleError(err: unknown, ctx: AssumeRoleRef): AgentError {
+  if (err instanceof AgentError) return err;
+  const name = awsErrorName(err) ?? 'Error';
+  const message = messageOf(err);
+  const status = statusOf(err);
+  const where = `[profile ${ctx.def.name}] in ${ctx.file}`;
+  // AWS answers a mistyped ARN with AccessDenied; say what a role ARN looks like.
+  const shape = parseRoleArn(ctx.def.roleArn) ? '' : ` (role_arn is not of the form arn:aws:iam::ACCOUNT_ID:role/NAME)`;
+  const said = `STS AssumeRole of ${ctx.def.roleArn} for chained profile ${ctx.def.name} failed: ${name}: ${message}${shape}`;
+  if (name === 'AccessDenied' || name === 'AccessDeniedException' || (status === 403 && !isSourceRejected(err) && name !== 'RegionDisabledException')) {
+    return new AssumeRoleDeniedError(`${said}; the role must exist and trust ${ctx.sourceArn} (its trust policy, and external_id if it asks for one): fix role_arn or source_profile of ${where}, or ask the role's owner`, { cause: err });
+  }
+  if (name === 'ValidationError' || name === 'MalformedPolicyDocument' || name === 'MalformedPolicyDocumentException') {
+    return new AssumeRoleInvalidError(`${said}; fix role_arn, role_session_name, external_id or duration_seconds (900 to 3600 when chaining from a role) of ${where}`, { cause: err });
+  }
+  if (name === 'RegionDisabledException') {
+    return new AssumeRoleInvalidError(`${said}; set region in ${where} to a region where STS is active for that account`, { cause: err });
+  }
+  if (isSourceRejected(err)) {
+    return new SourceCredentialsRejectedError(`${said}; the source credentials from SSO session ${ctx.session} are no longer accepted: ${reloginHint(ctx.session)}, then try again`, { cause: err });
+  }
+  if (classifyError(err) === 'throttle') {
+    return new UpstreamThrottledError(`${said}; STS is throttling, try again in a minute`, { cause: err });
+  }
+  return new UpstreamError(`${said}; STS could not be reached or failed, try again shortly (AWS_ENDPOINT_URL_STS points the agent at another endpoint)`, { cause: err });
 }

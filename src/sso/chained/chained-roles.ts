@@ -10,7 +10,8 @@ import type { AwsClientFactory } from '../clients.js';
 import type { Clock } from '../clock.js';
 import { awsConfigPath } from '../session-config.js';
 import { assumeRole, defaultSessionName } from './assume-role.js';
-import { checkAssumeRole, isSourceRejected, mapAssumeRoleError, type AssumeContext } from './check-assume-role.js';
+import { isSourceRejected, mapAssumeRoleError } from '../aws-errors.js';
+import { checkAssumeRole, type AssumeContext } from './check-assume-role.js';
 import {
   readChainedConfig, resolveChained, type ChainedConfig, type ChainedDefinition, type Resolution,
 } from './load-chained-profiles.js';

@@ -1,6 +1,7 @@
 // The check of an AssumeRole answer and the mapping of its failures: pure, on lists of inputs.
 import t from 'tap';
-import { checkAssumeRole, isSourceRejected, mapAssumeRoleError, type AssumeContext } from '../../../src/sso/chained/check-assume-role.js';
+import { isSourceRejected, mapAssumeRoleError } from '../../../src/sso/aws-errors.js';
+import { checkAssumeRole, type AssumeContext } from '../../../src/sso/chained/check-assume-role.js';
 import { LoginRequiredError } from '../../../src/errors.js';
 
 const NOW = Date.UTC(2026, 5, 1);

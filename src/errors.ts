@@ -56,6 +56,9 @@ export const ERROR_TABLE = {
   AssumeRoleInvalid: { status: 400, exit: 1 },
   // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
   SourceCredentialsRejected: { status: 409, exit: 1 },
+  // The CLI's side of the admin socket: the agent's reply was not one it can read, or none came in time.
+  BadReply: { status: 502, exit: 1 },
+  Timeout: { status: 504, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -90,7 +93,7 @@ export function reloginHint(session: string): string {
 
 // ---- usage and input --------------------------------------------------------------------------
 
-export class UsageError extends AgentError {
+export class BadUsageError extends AgentError {
   readonly code = 'BadUsage';
 }
 
@@ -122,7 +125,7 @@ export class BadRequestError extends AgentError {
   readonly code = 'BadRequest';
 }
 
-export class RouteNotFoundError extends AgentError {
+export class NotFoundError extends AgentError {
   readonly code = 'NotFound';
 }
 
@@ -169,11 +172,11 @@ export class LoginFailedError extends AgentError {
   readonly code = 'LoginFailed';
 }
 
-export class InvalidSsoConfigError extends AgentError {
+export class InvalidSsoConfigurationError extends AgentError {
   readonly code = 'InvalidSsoConfiguration';
 }
 
-export class OAuthStateError extends AgentError {
+export class InvalidStateError extends AgentError {
   readonly code = 'InvalidState';
 }
 
@@ -190,7 +193,7 @@ export class SessionInConfigFileError extends AgentError {
 
 // ---- upstream (AWS) trouble ----------------------------------------------------------------------
 
-export class UpstreamThrottledError extends AgentError {
+export class ThrottledError extends AgentError {
   readonly code = 'Throttled';
 }
 
@@ -246,7 +249,7 @@ export class InternalError extends AgentError {
 // ---- chained roles (AssumeRole from an agent role) ------------------------------------------------
 
 /** A chained `[profile]` that can never work as written (a source_profile loop, a bad value). */
-export class ChainedProfileError extends AgentError {
+export class ChainedProfileInvalidError extends AgentError {
   readonly code = 'ChainedProfileInvalid';
 }
 
@@ -265,19 +268,32 @@ export class SourceCredentialsRejectedError extends AgentError {
   readonly code = 'SourceCredentialsRejected';
 }
 
+// ---- the admin socket, from the CLI's side --------------------------------------------------------
+
+/** The agent answered with something that is not its JSON (another program on the socket, a crash mid-reply). */
+export class BadReplyError extends AgentError {
+  readonly code = 'BadReply';
+}
+
+/** The agent took longer than the CLI waits. */
+export class TimeoutError extends AgentError {
+  readonly code = 'Timeout';
+}
+
 /** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
-  UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
-  RouteNotFoundError, MethodNotAllowedError, UriTooLongError, PayloadTooLargeError, UnsupportedMediaTypeError,
+  BadUsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
+  NotFoundError, MethodNotAllowedError, UriTooLongError, PayloadTooLargeError, UnsupportedMediaTypeError,
   ProfileNotFoundError, SessionNotFoundError, SessionInConfigFileError,
-  LoginRequiredError, LoginFailedError, InvalidSsoConfigError, OAuthStateError, RoleNotAssignedError,
-  UpstreamThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
+  LoginRequiredError, LoginFailedError, InvalidSsoConfigurationError, InvalidStateError, RoleNotAssignedError,
+  ThrottledError, UpstreamError, AgentNotRunningError, AgentAlreadyRunningError,
   ConfigFileError, NoProfilesError, ServiceError, InternalError,
   FederationRefusedError,
   BadRequestError,
   // chained roles
-  ChainedProfileError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
+  ChainedProfileInvalidError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
   UpstreamUnreachableError,
+  BadReplyError, TimeoutError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { AgentNotRunningError, RemoteError, type ErrorBody } from '../errors.js';
+import { AgentNotRunningError, BadReplyError, RemoteError, TimeoutError, type ErrorBody } from '../errors.js';
 import { socketPath } from '../paths.js';
 
 /**
@@ -34,21 +34,22 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
           try {
             parsed = text === '' ? undefined : JSON.parse(text);
           } catch {
-            reject(new RemoteError({ Code: 'BadReply', Message: `the agent sent a reply that is not JSON (status ${res.statusCode})` }, res.statusCode ?? 500));
+            reject(new BadReplyError(`the agent sent a reply that is not JSON (status ${res.statusCode}): is another program listening on ${socket}?`));
             return;
           }
           const status = res.statusCode ?? 500;
           if (status >= 200 && status < 300) resolve(parsed as T);
           else {
             const b = (parsed ?? {}) as Partial<ErrorBody>;
-            reject(new RemoteError({ Code: b.Code ?? 'Unknown', Message: b.Message ?? `the agent answered ${status}` }, status));
+            if (typeof b.Code !== 'string') reject(new BadReplyError(`the agent answered ${status} without an error code: is another program listening on ${socket}?`));
+            else reject(new RemoteError({ Code: b.Code, Message: b.Message ?? `the agent answered ${status}` }, status));
           }
         });
         res.on('error', reject);
       },
     );
     if (opts.timeoutMs) {
-      req.setTimeout(opts.timeoutMs, () => req.destroy(new RemoteError({ Code: 'Timeout', Message: `the agent did not answer within ${opts.timeoutMs} ms` }, 504)));
+      req.setTimeout(opts.timeoutMs, () => req.destroy(new TimeoutError(`the agent did not answer within ${opts.timeoutMs} ms; check it with \`sso-agent status\`, or restart it`)));
     }
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ENOTSOCK') reject(new AgentNotRunningError(socket));

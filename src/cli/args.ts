@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.js';
+import { BadUsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,7 +11,7 @@ export interface ParsedArgs<O extends Options> {
 }
 
 /**
- * node:util parseArgs with `--help` built in and its errors turned into UsageError (exit 2) whose
+ * node:util parseArgs with `--help` built in and its errors turned into BadUsageError (exit 2) whose
  * message names the command's help.
  */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O): ParsedArgs<O> {
@@ -21,7 +21,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     const help = Boolean((values as Record<string, unknown>).help);
     return { values, positionals, help } as ParsedArgs<O>;
   } catch (err) {
-    throw new UsageError(describeArgsError(command, err, all));
+    throw new BadUsageError(describeArgsError(command, err, all));
   }
 }
 
@@ -88,13 +88,13 @@ export function rejectPositionals(command: string, positionals: string[], flag?:
   const [first] = positionals;
   if (first === undefined) return;
   const hint = flag ? `did you mean ${flag} ${first}?` : `see \`sso-agent ${command} --help\``;
-  throw new UsageError(`${command} takes no arguments (got ${first}); ${hint}`);
+  throw new BadUsageError(`${command} takes no arguments (got ${first}); ${hint}`);
 }
 
 /** Parses 8h / 30m / 45s / 1500ms / plain seconds into milliseconds. */
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} takes a duration such as 8h, 30m or 90s, not ${JSON.stringify(text)}`);
+  if (!m) throw new BadUsageError(`${flag} takes a duration such as 8h, 30m or 90s, not ${JSON.stringify(text)}`);
   const n = Number(m[1]);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's'] ?? 1000;
   return Math.round(n * unit);
@@ -103,7 +103,7 @@ export function parseDuration(text: string, flag: string): number {
 /** A duration with a floor: 0, negative or too small a value is refused, naming the minimum. */
 export function parseDurationAtLeast(text: string, flag: string, minMs: number): number {
   const ms = parseDuration(text, flag);
-  if (ms < minMs) throw new UsageError(`${flag} must be at least ${formatMs(minMs)}, not ${JSON.stringify(text)}`);
+  if (ms < minMs) throw new BadUsageError(`${flag} must be at least ${formatMs(minMs)}, not ${JSON.stringify(text)}`);
   return ms;
 }
 
@@ -118,7 +118,7 @@ export function parseIntFlag(text: string | undefined, flag: string, min: number
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+    throw new BadUsageError(`${flag} takes a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
   }
   return n;
 }

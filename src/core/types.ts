@@ -184,7 +184,7 @@ export interface AgentCore {
    * When every waiter's `signal` aborts (the `login` command was interrupted), the login is cancelled.
    */
   waitLogin(session: string, signal?: AbortSignal): Promise<SyncSummary>;
-  /** Finishes a PKCE login from the redirect; throws OAuthStateError for an unknown state. */
+  /** Finishes a PKCE login from the redirect; throws InvalidStateError for an unknown state. */
   completeOAuthCallback(query: OAuthCallbackQuery): Promise<{ session: string }>;
   /** Drops the session's token and credentials even when the portal's Logout call fails. */
   logout(session: string): Promise<LogoutResult>;

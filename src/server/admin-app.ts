@@ -5,7 +5,7 @@ import {
   ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
   type SessionRemoveReply, type StatusReply, type SyncReply,
 } from '../core/admin-api.js';
-import { ForbiddenRequestError, InvalidInputError, UsageError } from '../errors.js';
+import { ForbiddenRequestError, InvalidInputError, BadUsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../core/types.js';
 import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
@@ -91,7 +91,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     else if (session) names = [session];
     else if (known.length === 1) names = known;
     else if (known.length === 0) names = [];
-    else throw new UsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
+    else throw new BadUsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
     const portalFailed: string[] = [];
     for (const name of names) {
       const result = await core.logout(name);
@@ -108,7 +108,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   app.post(ADMIN_ROUTES.sessionRemove, async (req): Promise<SessionRemoveReply> => {
     const session = optionalString(asObject(req.body), 'session');
-    if (!session) throw new UsageError('session remove needs a session name: `sso-agent session remove NAME`');
+    if (!session) throw new BadUsageError('session remove needs a session name: `sso-agent session remove NAME`');
     const removed = await core.removeSession(session);
     logger.info({ session, removedProfiles: removed.removedProfiles }, 'session removed');
     return removed;
@@ -180,7 +180,7 @@ export function parseLoginRequest(raw: unknown): LoginRequest {
     req.force = body.force;
   }
   if ((startUrl === undefined) !== (region === undefined)) {
-    throw new UsageError('--start-url and --region go together: pass both to add a session');
+    throw new BadUsageError('--start-url and --region go together: pass both to add a session');
   }
   if (body.scopes !== undefined) {
     if (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === 'string' && s !== '')) {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import {
-  AgentError, InternalError, InvalidInputError, MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError,
+  AgentError, InternalError, InvalidInputError, MethodNotAllowedError, PayloadTooLargeError, NotFoundError,
   UnsupportedMediaTypeError, UriTooLongError, isAgentError, toErrorBody,
 } from '../errors.js';
 
@@ -63,7 +63,7 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger, known
     const path = req.url.split('?')[0] ?? '';
     const err = knownPaths(path)
       ? new MethodNotAllowedError(`${req.method} is not allowed on ${path}`)
-      : new RouteNotFoundError(`no route ${req.method} ${path}: see \`sso-agent --help\``);
+      : new NotFoundError(`no route ${req.method} ${path}: see \`sso-agent --help\``);
     return sendError(reply, err);
   });
 }

@@ -1,6 +1,6 @@
 import {
-  AgentError, AssumeRoleDeniedError, AssumeRoleInvalidError, InvalidSsoConfigError, LoginFailedError, LoginRequiredError,
-  RoleNotAssignedError, SourceCredentialsRejectedError, UpstreamError, UpstreamThrottledError, UpstreamUnreachableError,
+  AgentError, AssumeRoleDeniedError, AssumeRoleInvalidError, InvalidSsoConfigurationError, LoginFailedError, LoginRequiredError,
+  RoleNotAssignedError, SourceCredentialsRejectedError, UpstreamError, ThrottledError, UpstreamUnreachableError,
   reloginHint,
 } from '../errors.js';
 import { routeOf } from './clients.js';
@@ -34,7 +34,7 @@ function describe(err: unknown): string {
 /** Upstream trouble that is nobody's configuration mistake. */
 function upstream(err: unknown, what: string): AgentError {
   if (classifyError(err) === 'throttle') {
-    return new UpstreamThrottledError(`IAM Identity Center is throttling ${what}; try again in a minute`, { cause: err });
+    return new ThrottledError(`IAM Identity Center is throttling ${what}; try again in a minute`, { cause: err });
   }
   return new UpstreamError(`IAM Identity Center failed ${what}: ${describe(err)}; try again shortly`, { cause: err });
 }
@@ -68,7 +68,7 @@ export function unreachable(err: unknown, session: SessionRef, what: string): Ag
   const why = typeof code === 'string' ? UNREACHABLE_CODES[code] : (err as { name?: string }).name === 'TimeoutError' ? 'timed out' : undefined;
   if (!why && !fromProxy) return undefined;
   if (why === 'DNS lookup failed' && !isRegion(session.region)) {
-    return new InvalidSsoConfigError(`${JSON.stringify(session.region)} is not an AWS region (SSO session ${session.name}): check sso_region, e.g. eu-west-1`, { cause: err });
+    return new InvalidSsoConfigurationError(`${JSON.stringify(session.region)} is not an AWS region (SSO session ${session.name}): check sso_region, e.g. eu-west-1`, { cause: err });
   }
   if (route?.proxy) {
     const said = fromProxy ? `answered HTTP ${response?.statusCode}` : why;
@@ -89,8 +89,8 @@ export function mapPortalError(err: unknown, session: SessionRef, what: string):
 }
 
 /** The "Invalid Grants" FAQ case: a start URL and region that do not belong together. */
-export function invalidConfig(session: SessionRef, err: unknown): InvalidSsoConfigError {
-  return new InvalidSsoConfigError(
+export function invalidConfig(session: SessionRef, err: unknown): InvalidSsoConfigurationError {
+  return new InvalidSsoConfigurationError(
     `IAM Identity Center rejected the start URL ${session.startUrl} in region ${session.region} (${describe(err)}): ` +
     `check that sso_start_url is your portal URL and sso_region is the region where IAM Identity Center is set up`,
     { cause: err },
@@ -115,7 +115,7 @@ export function mapLoginError(err: unknown, session: SessionRef): AgentError {
     case 'InvalidClientException':
       return new LoginFailedError(`the agent's OIDC client for SSO session ${session.name} is no longer valid (it expired or was removed); ${reloginHint(session.name)} to register a new one`, { cause: err });
     case 'InvalidScopeException':
-      return new InvalidSsoConfigError(`IAM Identity Center rejected the registration scopes of SSO session ${session.name}: check sso_registration_scopes (try sso:account:access)`, { cause: err });
+      return new InvalidSsoConfigurationError(`IAM Identity Center rejected the registration scopes of SSO session ${session.name}: check sso_registration_scopes (try sso:account:access)`, { cause: err });
   }
   const offline = unreachable(err, session, `the login for SSO session ${session.name}`);
   if (offline) return offline;
@@ -177,7 +177,7 @@ export function mapAssumeRoleError(err: unknown, ctx: AssumeRoleRef): AgentError
     return new SourceCredentialsRejectedError(`${said}; the source credentials from SSO session ${ctx.session} are no longer accepted: ${reloginHint(ctx.session)}, then try again`, { cause: err });
   }
   if (classifyError(err) === 'throttle') {
-    return new UpstreamThrottledError(`${said}; STS is throttling, try again in a minute`, { cause: err });
+    return new ThrottledError(`${said}; STS is throttling, try again in a minute`, { cause: err });
   }
   return new UpstreamError(`${said}; STS could not be reached or failed, try again shortly (AWS_ENDPOINT_URL_STS points the agent at another endpoint)`, { cause: err });
 }

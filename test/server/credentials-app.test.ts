@@ -4,7 +4,7 @@ import { createLogger } from '../../src/logger.js';
 import { buildCredentialsApp } from '../../src/server/credentials-app.js';
 import { TCP_LIMITS } from '../../src/server/tcp-limits.js';
 import { routeToken } from '../../src/server/route-token.js';
-import { LoginRequiredError, UpstreamThrottledError } from '../../src/errors.js';
+import { LoginRequiredError, ThrottledError } from '../../src/errors.js';
 import { fakeCore } from '../support/fake-core.js';
 
 const PORT = 48123;
@@ -111,7 +111,7 @@ t.test('core errors keep their status and code', async (t) => {
   t.match(res.json().Message, /sso-agent login --session play/);
 
   core.sessions[1]!.state = 'active';
-  core.failNext = new UpstreamThrottledError('AWS is throttling GetRoleCredentials; try again in a few seconds');
+  core.failNext = new ThrottledError('AWS is throttling GetRoleCredentials; try again in a few seconds');
   res = await get();
   t.equal(res.statusCode, 503);
   t.equal(res.json().Code, 'Throttled');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import Fastify from 'fastify';
-import { ERROR_CLASSES, ERROR_TABLE, AgentError, RemoteError, UsageError } from '../../src/errors.js';
+import { ERROR_CLASSES, ERROR_TABLE, AgentError, RemoteError, BadUsageError } from '../../src/errors.js';
 import { installErrorHandling } from '../../src/server/error-handler.js';
 import { exitCodeFor } from '../../src/cli/exit.js';
 import { createLogger } from '../../src/logger.js';
@@ -24,7 +24,7 @@ t.test('the catalog: unique codes, sane statuses and exit codes', async (t) => {
     t.equal(exitCodeFor(e), e.exitCode);
     t.notOk(e.message.includes('\n'), `${Cls.name}: one-line message`);
   }
-  t.equal(instance(UsageError).exitCode, 2, 'bad usage exits 2');
+  t.equal(instance(BadUsageError).exitCode, 2, 'bad usage exits 2');
 });
 
 t.test('the table is the source: every class has a row, every row a class, status and exit from it', async (t) => {

@@ -3,7 +3,7 @@
  * assertions, tap just runs it and finds nothing). It behaves like the contract says the real
  * core does: unknown refs throw ProfileNotFoundError, a logged-out session LoginRequiredError.
  */
-import { LoginRequiredError, OAuthStateError, ProfileNotFoundError, SessionNotFoundError } from '../../src/errors.js';
+import { LoginRequiredError, InvalidStateError, ProfileNotFoundError, SessionNotFoundError } from '../../src/errors.js';
 import { roleRefOfArn } from '../../src/store/role-arn.js';
 import type {
   AgentCore, CatalogRole, LoginPrompt, LoginRequest, OAuthCallbackQuery, RoleCredentials, SessionStatus, SyncSummary,
@@ -117,7 +117,7 @@ export function fakeCore(now: () => number = Date.now): FakeCore {
     },
     async completeOAuthCallback(q) {
       core.calls.callback.push(q);
-      if (q.state !== 'good-state') throw new OAuthStateError('this login link is unknown or already used: start again with `sso-agent login`');
+      if (q.state !== 'good-state') throw new InvalidStateError('this login link is unknown or already used: start again with `sso-agent login`');
       core.approve('work');
       return { session: 'work' };
     },

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import type { CatalogRole } from '../../core/types.js';
 
 /**
@@ -39,12 +39,12 @@ export function parseTemplate(template: string): string {
   for (const m of template.matchAll(re)) {
     const name = m[1] ?? '';
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new UsageError(`--template: unknown placeholder {${name}}; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`);
+      throw new BadUsageError(`--template: unknown placeholder {${name}}; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`);
     }
     found++;
   }
-  if (/[{}]/.test(template.replace(re, ''))) throw new UsageError(`--template: unbalanced brace in ${JSON.stringify(template)}`);
-  if (found === 0) throw new UsageError(`--template ${JSON.stringify(template)} has no placeholder, so every role would get the same name; use e.g. "{account_name}-{role_name}"`);
+  if (/[{}]/.test(template.replace(re, ''))) throw new BadUsageError(`--template: unbalanced brace in ${JSON.stringify(template)}`);
+  if (found === 0) throw new BadUsageError(`--template ${JSON.stringify(template)} has no placeholder, so every role would get the same name; use e.g. "{account_name}-{role_name}"`);
   return template;
 }
 

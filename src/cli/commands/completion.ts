@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { completionScript } from '../completion/scripts.js';
@@ -23,7 +23,7 @@ export const command: Command = async (argv) => {
   }
   const [shell, extra] = positionals;
   if (shell === undefined || extra !== undefined || !(SHELLS as readonly string[]).includes(shell)) {
-    throw new UsageError(`completion takes one shell: ${SHELLS.join(', ')}${shell === undefined ? '' : ` (got ${positionals.join(' ')})`}; see \`sso-agent completion --help\``);
+    throw new BadUsageError(`completion takes one shell: ${SHELLS.join(', ')}${shell === undefined ? '' : ` (got ${positionals.join(' ')})`}; see \`sso-agent completion --help\``);
   }
   process.stdout.write(completionScript(shell as Shell));
   return 0;

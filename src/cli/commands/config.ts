@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigFileError, NoProfilesError, UsageError } from '../../errors.js';
+import { ConfigFileError, NoProfilesError, BadUsageError } from '../../errors.js';
 import { socketPath } from '../../paths.js';
 import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
@@ -91,12 +91,12 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
     deps.out(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; see \`sso-agent config --help\``);
-  if (values.write && values['dry-run']) throw new UsageError('--write and --dry-run contradict each other; pick one');
+  if (positionals.length > 0) throw new BadUsageError(`unexpected argument ${JSON.stringify(positionals[0])}; see \`sso-agent config --help\``);
+  if (values.write && values['dry-run']) throw new BadUsageError('--write and --dry-run contradict each other; pick one');
   const format = (values.format ?? 'credential_process') as ConfigFormat;
-  if (!CONFIG_FORMATS.includes(format)) throw new UsageError(`--format takes ${CONFIG_FORMATS.join(' or ')}, not ${JSON.stringify(values.format)}`);
+  if (!CONFIG_FORMATS.includes(format)) throw new BadUsageError(`--format takes ${CONFIG_FORMATS.join(' or ')}, not ${JSON.stringify(values.format)}`);
   const template = values.template === undefined ? undefined : parseTemplate(values.template);
-  if (values.region !== undefined && !isRegion(values.region)) throw new UsageError(`--region takes a region such as eu-west-1, not ${JSON.stringify(values.region)}`);
+  if (values.region !== undefined && !isRegion(values.region)) throw new BadUsageError(`--region takes a region such as eu-west-1, not ${JSON.stringify(values.region)}`);
 
   const file = configFilePath(values['config-file'], deps.env, deps.cwd);
   // Only the default place (~/.aws) is created: a --config-file folder that is missing is a typo more often than a wish.

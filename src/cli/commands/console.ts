@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import type { ConsoleReply } from '../../core/admin-api.js';
 import { parseCommandArgs, parseDuration } from '../args.js';
 import type { Command } from '../command.js';
@@ -39,10 +39,10 @@ export const command: Command = async (argv) => {
   }
   const [profile, extra] = positionals;
   if (profile === undefined || extra !== undefined) {
-    throw new UsageError('console takes exactly one PROFILE; see `sso-agent console --help`');
+    throw new BadUsageError('console takes exactly one PROFILE; see `sso-agent console --help`');
   }
   if (values.region !== undefined && !isRegion(values.region)) {
-    throw new UsageError(`--region takes an AWS region such as eu-west-1, not ${JSON.stringify(values.region)}`);
+    throw new BadUsageError(`--region takes an AWS region such as eu-west-1, not ${JSON.stringify(values.region)}`);
   }
   const destinationFlag = values.destination === undefined ? undefined : checkDestination(values.destination);
   const requestedMs = values.duration === undefined ? undefined : parseDuration(values.duration, '--duration');
@@ -50,7 +50,7 @@ export const command: Command = async (argv) => {
   const reply = await adminRequest<ConsoleReply>('GET', ADMIN_ROUTES.console(profile), undefined, { timeoutMs: 30_000 });
   const durationS = sessionDuration(requestedMs, reply.chained);
   const region = values.region ?? reply.region;
-  if (region === undefined) throw new UsageError(`profile ${reply.profile} has no region: pass --region R`);
+  if (region === undefined) throw new BadUsageError(`profile ${reply.profile} has no region: pass --region R`);
 
   const endpoint = federationEndpoint(region, process.env.SSO_AGENT_FEDERATION_URL);
   const signinToken = await getSigninToken(endpoint, reply, durationS);

@@ -3,7 +3,7 @@
  * node:http (through admin-client) and the error catalog. No Fastify, no AWS SDK.
  */
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: sso-agent credential-process PROFILE
@@ -19,7 +19,7 @@ export const command: Command = async (argv) => {
     return 0;
   }
   if (argv.length !== 1 || argv[0] === undefined || argv[0].startsWith('-')) {
-    throw new UsageError('credential-process takes exactly one PROFILE; see `sso-agent credential-process --help`');
+    throw new BadUsageError('credential-process takes exactly one PROFILE; see `sso-agent credential-process --help`');
   }
   const out = await adminRequest<unknown>('GET', ADMIN_ROUTES.process(argv[0]), undefined, { timeoutMs: 30_000 });
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs, parseDuration, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { isRegion } from '../../core/aws-names.js';
@@ -37,7 +37,7 @@ with POST /_emulator/roles {"add": [{"accountId", "roleName", "externalId"?, "de
 function seconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text, flag);
-  if (ms < 1000) throw new UsageError(`${flag} must be at least 1s, not ${JSON.stringify(text)}`);
+  if (ms < 1000) throw new BadUsageError(`${flag} must be at least 1s, not ${JSON.stringify(text)}`);
   return ms / 1000;
 }
 
@@ -45,7 +45,7 @@ function number(text: string | undefined, flag: string, min: number, max: number
   if (text === undefined) return undefined;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`${flag} takes a number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+    throw new BadUsageError(`${flag} takes a number from ${min} to ${max}, not ${JSON.stringify(text)}`);
   }
   return n;
 }
@@ -72,19 +72,19 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; see \`sso-agent emulator --help\``);
+  if (positionals.length > 0) throw new BadUsageError(`unexpected argument ${JSON.stringify(positionals[0])}; see \`sso-agent emulator --help\``);
   const startUrl = values['start-url'];
   if (startUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(startUrl)) {
-    throw new UsageError(`--start-url takes a URL such as https://d-1234567890.awsapps.com/start, not ${JSON.stringify(startUrl)}`);
+    throw new BadUsageError(`--start-url takes a URL such as https://d-1234567890.awsapps.com/start, not ${JSON.stringify(startUrl)}`);
   }
   const region = values.region;
   if (region !== undefined && !isRegion(region)) {
-    throw new UsageError(`--region takes a region name such as us-east-1, not ${JSON.stringify(region)}`);
+    throw new BadUsageError(`--region takes a region name such as us-east-1, not ${JSON.stringify(region)}`);
   }
   // `interval` is an integer number of seconds on the wire; 0 lets tests poll without waiting.
   const deviceInterval = values['device-interval'] === undefined ? undefined : parseDuration(values['device-interval'], '--device-interval') / 1000;
   if (deviceInterval !== undefined && !Number.isInteger(deviceInterval)) {
-    throw new UsageError(`--device-interval takes whole seconds (0, 1, 5s, ...), not ${JSON.stringify(values['device-interval'])}`);
+    throw new BadUsageError(`--device-interval takes whole seconds (0, 1, 5s, ...), not ${JSON.stringify(values['device-interval'])}`);
   }
 
   const opts = {
@@ -112,7 +112,7 @@ export const command: Command = async (argv) => {
     running = await startEmulator(opts);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`);
+    if (e.code === 'EADDRINUSE') throw new BadUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`);
     throw err;
   }
   // Signal handlers go in before the ready line: a supervisor may signal as soon as it reads it.

@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { ENV_FORMATS, chooseRegion, formatEnv, type EnvFormat } from '../env-lines.js';
@@ -27,9 +27,9 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
+  if (positionals.length !== 1) throw new BadUsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
   const format = (values.format ?? 'sh') as EnvFormat;
-  if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
+  if (!ENV_FORMATS.includes(format)) throw new BadUsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
   process.stdout.write(formatEnv({ ...reply, withToken: values['file-only'] !== true, region: chooseRegion(values.region, process.env, reply.region) }, format));
   return 0;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { childEnv, chooseRegion } from '../env-lines.js';
@@ -27,8 +27,8 @@ export const command: Command = async (argv) => {
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
   const { values, positionals } = parseCommandArgs('exec', own, { region: { type: 'string' } });
-  if (positionals.length !== 1) throw new UsageError('exec takes one PROFILE before `--`; see `sso-agent exec --help`');
-  if (cmd.length === 0) throw new UsageError('exec needs a command after the profile: `sso-agent exec PROFILE -- CMD [ARGS…]`');
+  if (positionals.length !== 1) throw new BadUsageError('exec takes one PROFILE before `--`; see `sso-agent exec --help`');
+  if (cmd.length === 0) throw new BadUsageError('exec needs a command after the profile: `sso-agent exec PROFILE -- CMD [ARGS…]`');
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
   const [file, ...args] = cmd as [string, ...string[]];
   const env = childEnv(process.env, { ...reply, region: chooseRegion(values.region, process.env, reply.region) });

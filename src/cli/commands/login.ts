@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import type { LoginReply } from '../../core/admin-api.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import type { LoginPrompt, LoginRequest, SessionStatus, SyncSummary } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import { canOpenBrowser, detectContainer } from '../browser.js';
@@ -45,11 +45,11 @@ export const command: Command = async (argv) => {
   }
   rejectPositionals('login', positionals, '--session');
   if ((values['start-url'] === undefined) !== (values.region === undefined)) {
-    throw new UsageError('--start-url and --region go together: pass both to add a session');
+    throw new BadUsageError('--start-url and --region go together: pass both to add a session');
   }
 
   const browser = canOpenBrowser({ env: process.env, platform: process.platform, inContainer: await detectContainer() });
-  if (values['device-code'] && values.pkce) throw new UsageError('pass --device-code or --pkce, not both');
+  if (values['device-code'] && values.pkce) throw new BadUsageError('pass --device-code or --pkce, not both');
   const flow = values.pkce ? 'pkce' : values['device-code'] || !browser.canOpen ? 'device' : 'pkce';
   const req: LoginRequest = { flow };
   if (values.session !== undefined) req.session = values.session;

@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import type { LogoutReply } from '../../core/admin-api.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
@@ -20,7 +20,7 @@ export const command: Command = async (argv) => {
     return 0;
   }
   rejectPositionals('logout', positionals, '--session');
-  if (values.all && values.session !== undefined) throw new UsageError('pass --session NAME or --all, not both');
+  if (values.all && values.session !== undefined) throw new BadUsageError('pass --session NAME or --all, not both');
   const body = values.all ? { all: true } : values.session !== undefined ? { session: values.session } : {};
   const reply = await adminRequest<LogoutReply>('POST', ADMIN_ROUTES.logout, body, { timeoutMs: 60_000 });
   if (reply.loggedOut.length === 0) process.stdout.write('No sessions to log out of.\n');

@@ -1,6 +1,6 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import type { ProfilesReply, StatusReply } from '../../core/admin-api.js';
-import { SessionNotFoundError, UsageError } from '../../errors.js';
+import { SessionNotFoundError, BadUsageError } from '../../errors.js';
 import type { CatalogRole, SessionState } from '../../core/types.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -53,8 +53,8 @@ export const command: Command = async (argv) => {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`ls takes at most one PATTERN (got ${positionals.join(' ')}); quote a glob: sso-agent ls '*admin*'`);
-  if (values.json && values.names) throw new UsageError('pass --json or --names, not both');
+  if (positionals.length > 1) throw new BadUsageError(`ls takes at most one PATTERN (got ${positionals.join(' ')}); quote a glob: sso-agent ls '*admin*'`);
+  if (values.json && values.names) throw new BadUsageError('pass --json or --names, not both');
   const [all, status] = await Promise.all([
     adminRequest<ProfilesReply>('GET', ADMIN_ROUTES.profiles),
     adminRequest<StatusReply>('GET', ADMIN_ROUTES.status),

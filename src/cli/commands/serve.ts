@@ -1,5 +1,5 @@
 import type { Level } from 'pino';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { DEFAULT_PORT } from '../../paths.js';
 import { inheritedListenFd, startDaemon } from '../../daemon.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
@@ -46,14 +46,14 @@ export const command: Command = async (argv) => {
   rejectPositionals('serve', positionals);
   const port = parseIntFlag(values.port ?? process.env.SSO_AGENT_PORT, values.port !== undefined ? '--port' : 'SSO_AGENT_PORT', 0, 65535) ?? DEFAULT_PORT;
   const level = values['log-level'] ?? 'info';
-  if (!(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level takes one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`);
+  if (!(LEVELS as readonly string[]).includes(level)) throw new BadUsageError(`--log-level takes one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`);
   const opts: Parameters<typeof startDaemon>[0] = { port, logLevel: level as Level | 'silent' };
   if (values.socket !== undefined) opts.socket = values.socket;
   if (values['sync-interval'] !== undefined) opts.syncIntervalMs = parseDurationAtLeast(values['sync-interval'], '--sync-interval', MIN_SYNC_INTERVAL_MS);
   const listenFd = inheritedListenFd(process.env);
   if (listenFd !== undefined) opts.listenFd = listenFd;
   if (values.persist !== undefined) {
-    if (values.persist !== 'keychain') throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
+    if (values.persist !== 'keychain') throw new BadUsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
     opts.persist = 'keychain';
   }
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { runService, type ServiceAction, type ServiceDeps } from '../service/run-service.js';
@@ -42,16 +42,16 @@ export async function serviceCommand(argv: string[], deps: () => ServiceDeps | P
   }
   const [action, ...extra] = positionals;
   if (action === undefined || !ACTIONS.includes(action as ServiceAction)) {
-    throw new UsageError(`say what to do: \`sso-agent service install\`, \`uninstall\` or \`status\`${action === undefined ? '' : ` (not ${JSON.stringify(action)})`}`);
+    throw new BadUsageError(`say what to do: \`sso-agent service install\`, \`uninstall\` or \`status\`${action === undefined ? '' : ` (not ${JSON.stringify(action)})`}`);
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}; see \`sso-agent service --help\``);
+  if (extra.length > 0) throw new BadUsageError(`unexpected argument ${JSON.stringify(extra[0])}; see \`sso-agent service --help\``);
   const manager = values.manager;
   if (manager !== undefined && manager !== 'systemd' && manager !== 'launchd') {
-    throw new UsageError(`--manager takes systemd or launchd, not ${JSON.stringify(manager)}`);
+    throw new BadUsageError(`--manager takes systemd or launchd, not ${JSON.stringify(manager)}`);
   }
   const port = parseIntFlag(values.port, '--port', 1, 65535);
   if (values.persist !== undefined && values.persist !== 'keychain') {
-    throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without it the agent keeps sessions in memory only)`);
+    throw new BadUsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without it the agent keeps sessions in memory only)`);
   }
   return runService(action as ServiceAction, {
     dryRun: Boolean(values['dry-run']),

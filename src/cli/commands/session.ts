@@ -1,5 +1,5 @@
 import { ADMIN_ROUTES, type SessionRemoveBody, type SessionRemoveReply } from '../../core/admin-api.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 import { adminRequest } from '../admin-client.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -24,9 +24,9 @@ export const command: Command = async (argv) => {
   }
   const [action, name, ...extra] = positionals;
   if (action !== 'remove') {
-    throw new UsageError(`${action === undefined ? 'session needs an action' : `unknown session action ${JSON.stringify(action)}`}: use \`sso-agent session remove NAME\``);
+    throw new BadUsageError(`${action === undefined ? 'session needs an action' : `unknown session action ${JSON.stringify(action)}`}: use \`sso-agent session remove NAME\``);
   }
-  if (name === undefined || extra.length) throw new UsageError('session remove takes exactly one session NAME (see `sso-agent status`)');
+  if (name === undefined || extra.length) throw new BadUsageError('session remove takes exactly one session NAME (see `sso-agent status`)');
   const body: SessionRemoveBody = { session: name };
   const reply = await adminRequest<SessionRemoveReply>('POST', ADMIN_ROUTES.sessionRemove, body, { timeoutMs: 60_000 });
   process.stdout.write(`Removed session ${reply.session} and its ${reply.removedProfiles} profile${reply.removedProfiles === 1 ? '' : 's'}.\n`);

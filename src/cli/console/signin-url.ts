@@ -4,7 +4,7 @@
  * credentials, then an `Action=login` URL carrying the token it returns.
  */
 import { partitionOf } from '../../core/aws-names.js';
-import { UsageError } from '../../errors.js';
+import { BadUsageError } from '../../errors.js';
 
 export interface SessionCredentials {
   accessKeyId: string;
@@ -34,7 +34,7 @@ export const MAX_SESSION_S = 43_200;
 function consoleDomain(region: string): string {
   const partition = partitionOf(region);
   const domain = PARTITION_DOMAINS[partition];
-  if (domain === undefined) throw new UsageError(`the AWS console sign-in is not available in partition ${partition} (region ${region}); pass --region with a region of aws, aws-cn or aws-us-gov, or set SSO_AGENT_FEDERATION_URL`);
+  if (domain === undefined) throw new BadUsageError(`the AWS console sign-in is not available in partition ${partition} (region ${region}); pass --region with a region of aws, aws-cn or aws-us-gov, or set SSO_AGENT_FEDERATION_URL`);
   return domain;
 }
 
@@ -45,10 +45,10 @@ export function federationEndpoint(region: string, override?: string): string {
     try {
       u = new URL(override);
     } catch {
-      throw new UsageError(`SSO_AGENT_FEDERATION_URL is not a URL (${JSON.stringify(override)}): set it to e.g. https://signin.aws.amazon.com/federation, or unset it`);
+      throw new BadUsageError(`SSO_AGENT_FEDERATION_URL is not a URL (${JSON.stringify(override)}): set it to e.g. https://signin.aws.amazon.com/federation, or unset it`);
     }
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-      throw new UsageError(`SSO_AGENT_FEDERATION_URL must be an http(s) URL, not ${JSON.stringify(override)}`);
+      throw new BadUsageError(`SSO_AGENT_FEDERATION_URL must be an http(s) URL, not ${JSON.stringify(override)}`);
     }
     return u.toString();
   }
@@ -65,9 +65,9 @@ export function checkDestination(text: string): string {
   try {
     u = new URL(text);
   } catch {
-    throw new UsageError(`--destination takes an absolute URL such as https://console.aws.amazon.com/s3/home, not ${JSON.stringify(text)}`);
+    throw new BadUsageError(`--destination takes an absolute URL such as https://console.aws.amazon.com/s3/home, not ${JSON.stringify(text)}`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--destination must be an http(s) URL, not ${JSON.stringify(text)}`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new BadUsageError(`--destination must be an http(s) URL, not ${JSON.stringify(text)}`);
   return u.toString();
 }
 
@@ -81,11 +81,11 @@ export function checkDestination(text: string): string {
 export function sessionDuration(requestedMs: number | undefined, chained: boolean): number | undefined {
   if (requestedMs === undefined) return undefined;
   if (chained) {
-    throw new UsageError('--duration cannot be used with a chained profile: AWS refuses a console session length for role-chained credentials, and the session lasts as long as they do (at most 1 h)');
+    throw new BadUsageError('--duration cannot be used with a chained profile: AWS refuses a console session length for role-chained credentials, and the session lasts as long as they do (at most 1 h)');
   }
   const s = Math.round(requestedMs / 1000);
   if (s < MIN_SESSION_S || s > MAX_SESSION_S) {
-    throw new UsageError(`--duration must be from 15m to 12h (AWS's console session limits), not ${s}s`);
+    throw new BadUsageError(`--duration must be from 15m to 12h (AWS's console session limits), not ${s}s`);
   }
   return s;
 }

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
+import { ChainedProfileInvalidError, ProfileNotFoundError } from '../../errors.js';
 import { parseRoleArn } from '../../core/aws-names.js';
 import type { Logger } from '../../logger.js';
 import { codeUnitOrder } from '../../store/code-unit-order.js';
@@ -98,7 +98,7 @@ export class ChainedRoles {
     const row = this.byName.get(ref);
     if (row) return row;
     const r = this.resolved.get(ref);
-    if (r && !r.ok && r.invalid) throw new ChainedProfileError(`chained profile ${ref} cannot be served: ${r.why}`);
+    if (r && !r.ok && r.invalid) throw new ChainedProfileInvalidError(`chained profile ${ref} cannot be served: ${r.why}`);
     return undefined;
   }
 
@@ -183,7 +183,7 @@ export class ChainedRoles {
     const r = this.resolved.get(name);
     if (!r) throw new ProfileNotFoundError(name);
     if (!r.ok) {
-      if (r.invalid) throw new ChainedProfileError(`chained profile ${name} cannot be served: ${r.why}`);
+      if (r.invalid) throw new ChainedProfileInvalidError(`chained profile ${name} cannot be served: ${r.why}`);
       throw new ProfileNotFoundError(name);
     }
     const source = r.source;

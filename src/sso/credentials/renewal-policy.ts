@@ -1,4 +1,4 @@
-import { UpstreamError, UpstreamThrottledError } from '../../errors.js';
+import { UpstreamError, ThrottledError } from '../../errors.js';
 import type { Random } from '../clock.js';
 
 /**
@@ -13,7 +13,7 @@ export const CREDENTIAL_RETRY = { baseDelayMs: 1_000, maxDelayMs: 30_000, lifeti
 export function credentialRetryDelay(random: Random): (attempt: number, error: unknown, lifetimeMs: number) => number | undefined {
   return (attempt, error, lifetimeMs) => {
     // Only upstream trouble is worth retrying; a needed login, an unassigned role or bad input are final.
-    if (!(error instanceof UpstreamError || error instanceof UpstreamThrottledError)) return undefined;
+    if (!(error instanceof UpstreamError || error instanceof ThrottledError)) return undefined;
     const ceiling = lifetimeMs > 0 ? Math.min(CREDENTIAL_RETRY.maxDelayMs, lifetimeMs * CREDENTIAL_RETRY.lifetimeShare) : CREDENTIAL_RETRY.maxDelayMs;
     const step = Math.min(ceiling, CREDENTIAL_RETRY.baseDelayMs * 2 ** (attempt - 1));
     return step / 2 + random.float() * (step / 2);

@@ -1,5 +1,5 @@
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { AgentError, LoginFailedError, OAuthStateError, reloginHint } from '../../errors.js';
+import { AgentError, LoginFailedError, InvalidStateError, reloginHint } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { LoginFlow, LoginPrompt, OAuthCallbackQuery, SessionConfig, SyncSummary } from '../../core/types.js';
 import { awsErrorName } from '../aws-errors.js';
@@ -97,7 +97,7 @@ export class Logins {
     const login = session ? this.pending.get(session) : undefined;
     const attempt = login ? this.pkce.get(login) : undefined;
     if (!session || !login || !attempt || attempt.state !== query.state) {
-      throw new OAuthStateError('this sign-in link is unknown or was already used: start again with `sso-agent login`');
+      throw new InvalidStateError('this sign-in link is unknown or was already used: start again with `sso-agent login`');
     }
     this.states.delete(attempt.state);
     let answer: TokenAnswer;

@@ -1,9 +1,9 @@
 import t from 'tap';
 import Fastify from 'fastify';
-import { ERROR_CLASSES, ERROR_TABLE, AgentError, RemoteError, BadUsageError } from '../../src/errors.js';
-import { installErrorHandling } from '../../src/server/error-handler.js';
-import { exitCodeFor } from '../../src/cli/exit.js';
-import { createLogger } from '../../src/logger.js';
+import { ERROR_CLASSES, ERROR_TABLE, AgentError, RemoteError, BadUsageError } from '../src/errors.js';
+import { installErrorHandling } from '../src/server/error-handler.js';
+import { exitCodeFor } from '../src/cli/exit.js';
+import { createLogger } from '../src/logger.js';
 
 // Every class constructed the way callers do; constructors take a message, a profile, a session or a socket.
 function instance(Cls: (typeof ERROR_CLASSES)[number]): AgentError {

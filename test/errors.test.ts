@@ -27,6 +27,13 @@ t.test('the catalog: unique codes, sane statuses and exit codes', async (t) => {
   t.equal(instance(BadUsageError).exitCode, 2, 'bad usage exits 2');
 });
 
+t.test('each class is named after its code', async (t) => {
+  for (const Cls of ERROR_CLASSES) {
+    const code = instance(Cls).code;
+    t.equal(Cls.name, code.endsWith('Error') ? code : `${code}Error`, `${code}: ${Cls.name}`);
+  }
+});
+
 t.test('the table is the source: every class has a row, every row a class, status and exit from it', async (t) => {
   const classCodes = new Set(ERROR_CLASSES.map((C) => instance(C).code));
   t.same([...classCodes].sort(), Object.keys(ERROR_TABLE).sort(), 'one class per row');

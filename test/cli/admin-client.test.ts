@@ -6,8 +6,8 @@ import { ERROR_TABLE, isAgentError } from '../../src/errors.js';
 
 /** A stand-in for the agent on a unix socket, answering each request with `answer`. */
 let n = 0;
-async function socketServer(t: Test, answer: Parameters<typeof createServer>[1]): Promise<string> {
-  const socket = join(t.testdir(), `s${n++}.sock`);
+async function socketServer(t: Test, dir: string, answer: Parameters<typeof createServer>[1]): Promise<string> {
+  const socket = join(dir, `s${n++}.sock`);
   const server: Server = createServer(answer!);
   await new Promise<void>((r) => server.listen(socket, r));
   t.teardown(() => { server.closeAllConnections(); return new Promise<void>((r) => server.close(() => r())); });
@@ -21,8 +21,9 @@ t.test('every failure the CLI reports on its own is a row of the error table', a
     ['no answer in time', () => { /* never answers */ }, 50, 'Timeout'],
     ['the agent\'s own error', (_q, s) => { s.writeHead(404).end(JSON.stringify({ Code: 'ProfileNotFound', Message: 'no profile named "x"' })); }, undefined, 'ProfileNotFound'],
   ];
+  const dir = t.testdir();
   for (const [what, answer, timeoutMs, code] of cases) {
-    const socket = await socketServer(t, answer);
+    const socket = await socketServer(t, dir, answer);
     const err = await adminRequest('GET', '/v1/status', undefined, { socket, ...(timeoutMs ? { timeoutMs } : {}) }).then(() => undefined, (e: unknown) => e);
     t.ok(isAgentError(err), `${what}: an agent error`);
     if (!isAgentError(err)) continue;

@@ -1,5 +1,7 @@
 import t, { type Test } from 'tap';
 import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminRequest } from '../../src/cli/admin-client.js';
 import { ERROR_TABLE, isAgentError } from '../../src/errors.js';
@@ -21,7 +23,9 @@ t.test('every failure the CLI reports on its own is a row of the error table', a
     ['no answer in time', () => { /* never answers */ }, 50, 'Timeout'],
     ['the agent\'s own error', (_q, s) => { s.writeHead(404).end(JSON.stringify({ Code: 'ProfileNotFound', Message: 'no profile named "x"' })); }, undefined, 'ProfileNotFound'],
   ];
-  const dir = t.testdir();
+  // Socket paths must stay under ~100 bytes: a short folder of our own, not the test's fixture dir.
+  const dir = mkdtempSync(join(tmpdir(), 'ssoa-ac-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const [what, answer, timeoutMs, code] of cases) {
     const socket = await socketServer(t, dir, answer);
     const err = await adminRequest('GET', '/v1/status', undefined, { socket, ...(timeoutMs ? { timeoutMs } : {}) }).then(() => undefined, (e: unknown) => e);

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { adminRequest, ADMIN_ROUTES } from '../src/cli/admin-client.js';
 import { createLogger } from '../src/logger.js';
 import { startDaemon, type RunningDaemon } from '../src/daemon.js';
+import { waitUntil } from './support/wait-until.js';
 import { fakeCore } from './support/fake-core.js';
 
 function capture() {
@@ -155,9 +156,10 @@ t.test('refuses a busy port', async (t) => {
 
 t.test('close finishes in-flight requests and cuts long polls within the grace period', async (t) => {
   const socket = join(mkdtempSync(join(tmpdir(), 'sso-agent-d-')), 'agent.sock');
-  const d = await start(socket);
+  const core = fakeCore();
+  const d = await startDaemon({ port: 0, socket, logger: capture().logger, createCore: async () => core });
   const wait = adminRequest('POST', ADMIN_ROUTES.loginWait, { session: 'work' }, { socket }).catch((e: unknown) => e);
-  await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => core.waitSignals.length > 0, 'the long poll reached the core');
   const t0 = Date.now();
   await d.close();
   const took = Date.now() - t0;

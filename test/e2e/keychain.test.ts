@@ -6,24 +6,18 @@
  * memory-only, without a hang; without the flag the keychain stays empty.
  */
 import t, { type Test } from 'tap';
-import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { PersistStatus } from '../../src/core/admin-api.js';
 import type { CatalogRole, SessionStatus } from '../../src/core/types.js';
 import { MAIN, isolatedWorld, loginPkce, run, runCli, spawnAgent, type World } from '../support/e2e-harness.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
+import { filesUnder } from '../support/files-under.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const PERSIST = ['--persist', 'keychain'];
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    return st.isDirectory() ? filesUnder(p) : st.isFile() ? [p] : [];
-  });
-}
 
 async function setup(t: Test, o: { unlock?: boolean; bus?: boolean; tokenTtl?: number } = {}): Promise<{ em: RunningEmulator; world: World; ss?: SecretService }> {
   const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2, ...(o.tokenTtl ? { tokenTtl: o.tokenTtl } : {}) });

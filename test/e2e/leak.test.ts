@@ -6,23 +6,14 @@
  * profile token may appear in the agent's log or in any file under that folder.
  */
 import t from 'tap';
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/core/types.js';
 import { agentGet } from '../support/agent-get.js';
+import { filesUnder } from '../support/files-under.js';
+import { waitUntil } from '../support/wait-until.js';
 import { isolatedWorld, loginPkce, profileEnv, runCli, spawnAgent } from '../support/e2e-harness.js';
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    if (st.isDirectory()) out.push(...filesUnder(p));
-    else if (st.isFile()) out.push(p);
-  }
-  return out;
-}
 
 t.test('no issued secret in the log or any file after a full run', async (t) => {
   // 2 s access tokens: the agent refreshes them with the refresh token about every second.
@@ -50,11 +41,10 @@ t.test('no issued secret in the log or any file after a full run', async (t) => 
   // Refused requests log too: a wrong token, an unknown profile, a bad Host.
   await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, { authorization: 'wrong-token-value' });
   await agentGet(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI.replace(role.profile, 'nope'), { authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN });
-  // Let a few refreshes happen; expired role credentials make the agent fetch new ones.
-  const before = ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls.CreateToken ?? 0;
-  await new Promise((r) => setTimeout(r, 2500));
-  const after = ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls.CreateToken ?? 0;
-  t.ok(after > before, `the agent refreshed its token (CreateToken ${before} → ${after})`);
+  // Wait for a refresh (2 s tokens: one comes within about a second), so its log lines are checked too.
+  const createTokens = async (): Promise<number> => ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls.CreateToken ?? 0;
+  const before = await createTokens();
+  await waitUntil(async () => (await createTokens()) > before, 'the agent refreshed its token', 15_000);
   await fetch(`${em.url}/_emulator/expire`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ what: 'credentials' }) });
   const sync = await runCli(world, ['sync']);
   t.equal(sync.code, 0, `sync after expiry: ${sync.stderr}`);

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { buildAdminApp, credentialsUri } from '../../src/server/admin-app.js';
 import { routeToken } from '../../src/server/route-token.js';
 import { ADMIN_ROUTES } from '../../src/cli/admin-client.js';
+import { waitUntil } from '../support/wait-until.js';
 import { fakeCore } from '../support/fake-core.js';
 
 function setup() {
@@ -123,7 +124,7 @@ t.test('POST /v1/login validates the request and returns the prompt', async (t) 
 t.test('POST /v1/login/wait long-polls until the login finishes', async (t) => {
   const { app, core } = setup();
   const pending = app.inject({ method: 'POST', url: ADMIN_ROUTES.loginWait, payload: { session: 'work' } });
-  await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => core.waitSignals.length > 0, 'the wait reached the core');
   core.approve('work');
   const res = await pending;
   t.equal(res.statusCode, 200);
@@ -135,7 +136,6 @@ t.test('POST /v1/login/wait long-polls until the login finishes', async (t) => {
 t.test('POST /v1/login/wait: a wait whose connection closes (Ctrl-C on `login`) aborts its signal; a finished one does not', async (t) => {
   const { app, core } = setup();
   const { request } = await import('node:http');
-  const { waitUntil } = await import('../support/wait-until.js');
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const req = request({ host: '127.0.0.1', port, method: 'POST', path: ADMIN_ROUTES.loginWait, headers: { 'content-type': 'application/json' } });

@@ -6,6 +6,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceExcep
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { startEmulator } from '../../src/emulator/index.js';
+import { emulatorControl } from '../support/emulator-control.js';
 
 const em = await startEmulator({ accounts: 3, rolesPerAccount: 2, region: 'eu-west-1' });
 t.teardown(() => em.close());
@@ -13,10 +14,7 @@ const oidc = new SSOOIDCClient({ region: em.region, endpoint: em.url, maxAttempt
 const sso = new SSOClient({ region: em.region, endpoint: em.url, maxAttempts: 1 });
 t.teardown(() => { oidc.destroy(); sso.destroy(); });
 
-async function control(path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${em.url}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return res.json();
-}
+const control = emulatorControl(em.url);
 
 interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken: string }
 

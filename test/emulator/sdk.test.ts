@@ -38,6 +38,7 @@ import {
 } from '@aws-sdk/client-sso';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { emulatorControl } from '../support/emulator-control.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -52,14 +53,7 @@ t.teardown(() => {
   sso.destroy();
 });
 
-async function control(path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${em.url}/_emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
-}
+const control = emulatorControl(em.url);
 
 async function rejects<T>(p: Promise<unknown>, cls: abstract new (...args: any[]) => T): Promise<T> {
   try {

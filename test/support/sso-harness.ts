@@ -11,6 +11,7 @@ import { createClientFactory } from '../../src/sso/clients.js';
 import { createLogger } from '../../src/logger.js';
 import type { ManualClock } from './manual-clock.js';
 import type { AgentCore } from '../../src/core/types.js';
+import { emulatorControl, type EmulatorControl } from './emulator-control.js';
 
 export interface Harness {
   em: RunningEmulator;
@@ -18,7 +19,7 @@ export interface Harness {
   env: NodeJS.ProcessEnv;
   dir: string;
   logs: string[];
-  control(path: string, body?: unknown): Promise<any>;
+  control: EmulatorControl;
   stats(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -62,14 +63,7 @@ export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
     retry: { sleep: async () => {}, maxAttempts: 8 },
     ...opts.core,
   });
-  const control = async (path: string, body?: unknown) => {
-    const res = await fetch(`${em.url}/_emulator/${path}`, body === undefined ? {} : {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : {};
-  };
+  const control = emulatorControl(em.url);
   return {
     em, core, env, dir, logs, control,
     stats: async () => (await control('stats')).calls as Record<string, number>,

@@ -14,6 +14,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { startEmulator } from '../../../src/emulator/index.js';
 import { tempDir } from '../../support/temp-dirs.js';
+import { emulatorControl } from '../../support/emulator-control.js';
 
 const run = promisify(execFile);
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -23,6 +24,7 @@ const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
 
 const emu = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 2 });
+const control = emulatorControl(emu.url);
 t.teardown(() => emu.close());
 
 const home = tempDir(join(tmpdir(), 'sso-agent-cfg-e2e-'));
@@ -78,10 +80,6 @@ t.teardown(() => {
   agent.kill('SIGTERM');
 });
 
-async function control(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${emu.url}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
-}
 
 async function lsJson(): Promise<Array<{ profile: string; accountId: string; roleName: string }>> {
   return JSON.parse((await cli(['ls', '--json'])).stdout);

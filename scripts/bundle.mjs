@@ -2,7 +2,7 @@
 // Bundles the CLI that tsc compiled: dist/cli/main.js becomes one ES module plus one chunk per
 // command it imports on demand (dist/cli/chunks/). Node pays per module loaded (resolve, read,
 // link or wrap): for `serve` that was about 70 of the agent's modules and 170 files of the
-// packages it starts with (fastify, pino, node-cache, the ini loader), a good third of its start.
+// packages it starts with (fastify, pino, the ini loader), a good third of its start.
 // Those packages are bundled in; every other package (the AWS SDK, loaded at the first login, the
 // keychain binding, the proxy agents, what fastify loads only for schemas or inject) stays in
 // node_modules and loads as before. The other files tsc wrote stay where they are (tests and
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli');
-const BUNDLED = new Set(process.env.BUNDLED !== undefined ? process.env.BUNDLED.split(',').filter(Boolean) : ['fastify', 'pino', 'node-cache', '@smithy/shared-ini-file-loader']);
+const BUNDLED = new Set(process.env.BUNDLED !== undefined ? process.env.BUNDLED.split(',').filter(Boolean) : ['fastify', 'pino', '@smithy/shared-ini-file-loader']);
 // What fastify requires only when a route has a schema or a test calls inject(): never in the daemon.
 const FASTIFY_ON_DEMAND = [
   'ajv', 'ajv-formats', 'fast-uri', 'fast-json-stringify', 'light-my-request',

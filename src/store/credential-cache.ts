@@ -1,5 +1,4 @@
 import { roleKey, sessionKeyPrefix } from './role-key.js';
-import NodeCache from 'node-cache';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RoleCredentials } from '../core/types.js';
@@ -17,6 +16,8 @@ export interface CredentialKey { session: string; accountId: string; roleName: s
 interface Entry {
   creds: RoleCredentials;
   fetchedAt: number;
+  /** Its servable limit (credential-expiry.ts): from then on it is gone. */
+  until: number;
   /** Last time a caller asked for this role; background renewals do not count as use. */
   lastUsed: number;
 }
@@ -44,25 +45,46 @@ export interface CredentialCacheOptions {
 const keyOf = roleKey;
 
 /**
- * Role credentials in memory, keyed session/account/role. node-cache's per-entry TTL ends an entry
- * at its servable limit (11 minutes, or proportionally less, before expiry); until then it is
+ * Role credentials in memory, keyed session/account/role. An entry ends at its servable limit (11
+ * minutes, or proportionally less, before expiry), read on the injected clock; until then it is
  * served whether or not AWS answers. A role in use is renewed in the background at half its
  * lifetime and, while AWS fails, retried once per backoff step (never once per client request).
+ * An idle role's entry is dropped at its limit by its own timer, so no secret outstays it.
  */
 export class CredentialCache {
-  // checkperiod: expired entries are also swept every minute, not only when looked up.
-  private readonly cache = new NodeCache({ stdTTL: 0, checkperiod: 60, useClones: false });
+  private readonly entries = new Map<string, Entry>();
   private readonly flights = new SingleFlight<RoleCredentials>();
   private readonly renewals = new Map<string, Renewal>();
   /** Bumped by dropSession, so a fetch that was in flight during a logout is not cached after it. */
   private readonly generations = new Map<string, number>();
 
-  constructor(private readonly opts: CredentialCacheOptions) {
-    // Past its limit the entry goes; its backoff state stays, so a cold retry during an outage keeps the pace.
-    this.cache.on('expired', (k: string) => {
-      const r = this.renewals.get(k);
-      if (r) { this.opts.clock.clearTimeout(r.timer); r.timer = undefined; }
-    });
+  constructor(private readonly opts: CredentialCacheOptions) {}
+
+  /** The entry while it is servable; past its limit it is dropped on the way. */
+  private current(k: string): Entry | undefined {
+    const entry = this.entries.get(k);
+    if (entry !== undefined && this.opts.clock.now() >= entry.until) {
+      this.expire(k);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Past its limit the entry goes; its backoff state stays, so a cold retry during an outage keeps the pace. */
+  private expire(k: string): void {
+    this.entries.delete(k);
+    const r = this.renewals.get(k);
+    if (r) { this.opts.clock.clearTimeout(r.timer); r.timer = undefined; }
+  }
+
+  /** Drops `entry` at its limit (an idle role, or one whose renewal gave up). */
+  private expireAtLimit(k: string, entry: Entry, r: Renewal): void {
+    const { clock } = this.opts;
+    clock.clearTimeout(r.timer);
+    r.timer = clock.setTimeout(() => {
+      r.timer = undefined;
+      if (this.entries.get(k) === entry) this.expire(k);
+    }, Math.max(0, entry.until - clock.now()), 'credential-expire');
   }
 
   /** Served from memory while servable; a cold role makes one fetch for all its waiters. */
@@ -82,7 +104,7 @@ export class CredentialCache {
    */
   servable(key: CredentialKey): RoleCredentials | undefined {
     const k = keyOf(key);
-    const entry = this.cache.get<Entry>(k);
+    const entry = this.current(k);
     if (!entry) return undefined;
     const now = this.opts.clock.now();
     entry.lastUsed = now;
@@ -96,20 +118,19 @@ export class CredentialCache {
   dropSession(session: string): number {
     this.generations.set(session, this.generation(session) + 1);
     const prefix = sessionKeyPrefix(session);
-    const keys = [...new Set([...this.cache.keys(), ...this.renewals.keys()])].filter((k) => k.startsWith(prefix));
-    for (const k of keys) { this.cache.del(k); this.stopRenewal(k); }
+    const keys = [...new Set([...this.entries.keys(), ...this.renewals.keys()])].filter((k) => k.startsWith(prefix));
+    for (const k of keys) { this.entries.delete(k); this.stopRenewal(k); }
     return keys.length;
   }
 
   /** Servable entries (expired ones are dropped on the way). */
   size(): number {
-    return this.cache.keys().filter((k) => this.cache.has(k)).length;
+    return [...this.entries.keys()].filter((k) => this.current(k) !== undefined).length;
   }
 
   close(): void {
     for (const k of [...this.renewals.keys()]) this.stopRenewal(k);
-    this.cache.flushAll();
-    this.cache.close();
+    this.entries.clear();
   }
 
   private generation(session: string): number {
@@ -137,11 +158,12 @@ export class CredentialCache {
       try {
         creds = await this.opts.fetch(key);
       } catch (err) {
-        if (gen === this.generation(key.session) && !this.cache.has(k)) this.noteColdFailure(k, err);
+        if (gen === this.generation(key.session) && this.current(k) === undefined) this.noteColdFailure(k, err);
         throw err;
       }
       if (gen !== this.generation(key.session)) return creds;
-      this.store(key, { creds, fetchedAt: this.opts.clock.now(), lastUsed });
+      const fetchedAt = this.opts.clock.now();
+      this.store(key, { creds, fetchedAt, until: servableUntil(fetchedAt, creds.expiration), lastUsed });
       return creds;
     });
   }
@@ -149,20 +171,19 @@ export class CredentialCache {
   private store(key: CredentialKey, entry: Entry): void {
     const k = keyOf(key);
     const { clock } = this.opts;
-    const ttlMs = servableUntil(entry.fetchedAt, entry.creds.expiration) - entry.fetchedAt;
-    if (ttlMs <= 0) return; // already too close to expiry to hand out again
-    this.cache.set(k, entry, ttlMs / 1000);
+    if (entry.until <= entry.fetchedAt) return; // already too close to expiry to hand out again
+    this.entries.set(k, entry);
     const r = this.renewal(k);
     r.attempt = 0;
     r.failure = undefined;
     clock.clearTimeout(r.timer);
     r.timer = clock.setTimeout(() => {
       r.timer = undefined;
-      const current = this.cache.get<Entry>(k);
-      if (current !== entry) return;
+      if (this.current(k) !== entry) return;
       const lifetime = entry.creds.expiration - entry.fetchedAt;
-      // Idle role: it leaves at its TTL instead of being renewed forever.
+      // Idle role: it leaves at its limit instead of being renewed forever.
       if (inUse(entry.lastUsed, lifetime, clock.now())) this.renew(key, entry);
+      else this.expireAtLimit(k, entry, r);
     }, Math.max(0, renewAt(entry.fetchedAt, entry.creds.expiration) - clock.now()), 'credential-renew');
   }
 
@@ -177,16 +198,19 @@ export class CredentialCache {
       const { clock } = this.opts;
       // The retry timer is set even when it falls after the entry's limit: until then it is what
       // keeps callers from starting a renewal each (the entry, once past its TTL, is not renewed).
-      const retry = delay !== undefined && this.cache.get<Entry>(k) === entry;
+      const retry = delay !== undefined && this.current(k) === entry;
       this.opts.logger.warn({
         session: key.session, accountId: key.accountId, roleName: key.roleName, err: errCode(err), attempt: r.attempt,
         ...(retry ? { retryInMs: Math.round(delay) } : {}),
       }, retry ? 'background credential renewal failed; serving the cached credential and retrying' : 'background credential renewal failed; giving up');
-      if (!retry) return;
+      if (!retry) {
+        if (this.entries.get(k) === entry) this.expireAtLimit(k, entry, r);
+        return;
+      }
       clock.clearTimeout(r.timer);
       r.timer = clock.setTimeout(() => {
         r.timer = undefined;
-        if (this.cache.get<Entry>(k) === entry) this.renew(key, entry);
+        if (this.current(k) === entry) this.renew(key, entry);
       }, delay, 'credential-retry');
     });
   }

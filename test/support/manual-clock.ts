@@ -4,14 +4,10 @@ import type { Clock, TimerHandle } from '../../src/store/clock.js';
 
 interface ManualTimer { id: number; due: number; fn: () => void; label: string | undefined }
 
-const realDateNow = Date.now;
-
 /**
  * Timers fire in due order; `advance` yields to the event loop between timers so the promise
- * chains they start can make progress. While a ManualClock is installed, `Date.now()` reads it
- * too: node-cache's per-entry TTLs (the credential cache's expiry) run on Date.now, and they must
- * follow the simulated time. `restore()` (or the tap teardown `manualClock(t)` registers) puts the
- * real Date.now back.
+ * chains they start can make progress. Injected where a `Clock` is taken (every owner in sso/ and
+ * store/); nothing global is patched.
  */
 export class ManualClock implements Clock {
   private t: number;
@@ -19,11 +15,6 @@ export class ManualClock implements Clock {
   private nextId = 1;
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.t = start;
-    Date.now = () => this.t;
-  }
-
-  restore(): void {
-    Date.now = realDateNow;
   }
 
   now(): number { return this.t; }
@@ -82,11 +73,9 @@ export class ManualClock implements Clock {
   }
 }
 
-/** A ManualClock whose Date.now patch is undone when the tap test ends. */
-export function manualClock(t: { teardown(fn: () => void): void }, start?: number): ManualClock {
-  const clock = new ManualClock(start);
-  t.teardown(() => clock.restore());
-  return clock;
+/** A ManualClock for one tap test. */
+export function manualClock(_t: unknown, start?: number): ManualClock {
+  return new ManualClock(start);
 }
 
 function flush(): Promise<void> {

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { startEmulator } from '../dist/emulator/index.js';
 import { createAgentCore } from '../dist/daemon.js';
-import { ManualClock } from './manual-clock.js';
+import { tsImport } from 'tsx/esm/api';
+
+// The tests' own ManualClock, loaded from its TypeScript (one clock for tests and benches).
+const { ManualClock } = await tsImport('../test/support/manual-clock.ts', import.meta.url);
 
 // 7 h: hours 2–7 span whole 30-minute renewal cycles (6 h = 12 cycles), so the steady-state figure is exact.
 const HOURS = Number(process.env.BENCH_HOURS ?? 7);

@@ -25,6 +25,8 @@ interface Entry {
 /** Per role, beside the cached entry: the renewal timer and, after a failure, when to try again. */
 interface Renewal {
   timer?: TimerHandle;
+  /** An idle entry's drop at its limit. */
+  expiry?: TimerHandle;
   attempt: number;
   /** A cold fetch failed: callers get this error, without an upstream call, until `retryAt`. */
   failure?: { error: unknown; retryAt: number };
@@ -74,15 +76,20 @@ export class CredentialCache {
   private expire(k: string): void {
     this.entries.delete(k);
     const r = this.renewals.get(k);
-    if (r) { this.opts.clock.clearTimeout(r.timer); r.timer = undefined; }
+    if (r) {
+      this.opts.clock.clearTimeout(r.timer);
+      this.opts.clock.clearTimeout(r.expiry);
+      r.timer = undefined;
+      r.expiry = undefined;
+    }
   }
 
   /** Drops `entry` at its limit (an idle role, or one whose renewal gave up). */
   private expireAtLimit(k: string, entry: Entry, r: Renewal): void {
     const { clock } = this.opts;
-    clock.clearTimeout(r.timer);
-    r.timer = clock.setTimeout(() => {
-      r.timer = undefined;
+    clock.clearTimeout(r.expiry);
+    r.expiry = clock.setTimeout(() => {
+      r.expiry = undefined;
       if (this.entries.get(k) === entry) this.expire(k);
     }, Math.max(0, entry.until - clock.now()), 'credential-expire');
   }
@@ -147,6 +154,7 @@ export class CredentialCache {
     const r = this.renewals.get(k);
     if (!r) return;
     this.opts.clock.clearTimeout(r.timer);
+    this.opts.clock.clearTimeout(r.expiry);
     this.renewals.delete(k);
   }
 
@@ -177,6 +185,8 @@ export class CredentialCache {
     r.attempt = 0;
     r.failure = undefined;
     clock.clearTimeout(r.timer);
+    clock.clearTimeout(r.expiry);
+    r.expiry = undefined;
     r.timer = clock.setTimeout(() => {
       r.timer = undefined;
       if (this.current(k) !== entry) return;

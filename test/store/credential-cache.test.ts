@@ -94,9 +94,12 @@ t.test('an idle role is not renewed and leaves at its TTL', async (t) => {
   const up = fakeUpstream(clock, 60 * MIN);
   const cache = cacheOver(t, clock, up);
   await cache.get(key);
-  await clock.advance(48 * MIN);
+  await clock.advance(31 * MIN);
+  t.same(clock.pending(), [{ label: 'credential-expire', inMs: 18 * MIN }], 'idle at its renewal point: its own timer drops it at its limit, looked up or not');
+  await clock.advance(17 * MIN);
   t.equal(cache.size(), 1, 'still servable 12 min before expiry');
   await clock.advance(1 * MIN + 1);
+  t.same(clock.pending(), [], 'the drop has happened');
   t.equal(cache.size(), 0, 'gone 11 min before expiry');
   await clock.advance(10 * 3600_000);
   t.equal(up.calls(), 1, 'no background calls for a role nobody asks for');

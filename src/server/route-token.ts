@@ -27,8 +27,8 @@ export function routeTokenBytes(key: Buffer, profile: string): Buffer {
  */
 export function sameRouteToken(expected: Buffer, presented: string): boolean {
   if (expected.length !== TOKEN_BYTES || Buffer.byteLength(presented, 'utf8') !== TOKEN_BYTES) return false;
-  // The route asks thousands of times a second: compare through one reused buffer, not a new one
-  // per request (safe: this runs to completion before anything else touches it).
+  // Every credential request asks: compare through one reused buffer, not a new one per request
+  // (safe: this runs to completion before anything else touches it).
   scratch.write(presented, 'utf8');
   return timingSafeEqual(scratch, expected);
 }

@@ -16,9 +16,7 @@ let stsSdk: StsSdk | undefined;
  * The SDK packages, loaded when the first call needs them (a login, a portal call), not when the
  * agent starts: together they are most of its start time and a good part of its memory. Loaded
  * with require(), not import(): an ES import of a CommonJS package has Node lex its whole source
- * for named exports, a loop hot enough for V8 to optimise the lexer on a background thread, and
- * that compiler's scratch memory stays in the thread's malloc arena (0.5 to 4 MB of an idle
- * agent's RSS, depending on the run; seen in /proc/PID/smaps).
+ * for named exports, which costs an idle agent resident memory it never gives back (bench/NOTES.md).
  */
 export function loadOidcSdk(): OidcSdk {
   return (oidcSdk ??= requireCjs('@aws-sdk/client-sso-oidc') as OidcSdk);

@@ -39,7 +39,12 @@ export const ADMIN_ROUTES = {
   credentialProcess: '/v1/credential-process',
   /** GET → ConsoleReply (src/server/to-console-reply.ts) */
   console: profileRoute('/v1/console/'),
+  /** GET `?profile=P&cluster=C[&region=R][&apiVersion=V][&EKS_TOKEN_ENV…]` → the ExecCredential bytes `sso-agent eks-token` prints */
+  eksToken: '/v1/eks-token',
 } as const;
+
+/** The caller's environment variables `eks-token` sends along (the agent's environment is not the caller's). */
+export const EKS_TOKEN_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL', 'KUBERNETES_EXEC_INFO'] as const;
 
 /** Every path the server answers, as Fastify patterns (the 404/405 split reads it too). */
 export const ADMIN_PATTERNS: readonly string[] = Object.values(ADMIN_ROUTES)

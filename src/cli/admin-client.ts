@@ -60,4 +60,4 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
 }
 
 /** The routes live with their reply types in src/admin-api.ts, shared with the server. */
-export { ADMIN_ROUTES } from '../admin-api.js';
+export { ADMIN_ROUTES, EKS_TOKEN_ENV } from '../admin-api.js';

@@ -107,7 +107,9 @@ t.test('kubectl against an EKS stand-in, through sso-agent kubeconfig and eks-to
     interactiveMode: 'Never',
     provideClusterInfo: false,
   });
-  for (const line of theirs.split('\n').filter((l) => l !== '' && !l.startsWith('current-context'))) t.ok(text.includes(`${line}\n`), `kept: ${line}`);
+  // Their lines, in their order, exactly as they were (ours are only added between them).
+  const kept = text.split('\n').filter((l) => theirs.split('\n').includes(l));
+  t.same(kept, theirs.split('\n').filter((l) => !l.startsWith('current-context')), 'their entries and comment kept, line for line');
   t.equal(statSync(kubeconfig).mode & 0o777, 0o600);
   t.equal(readFileSync(`${kubeconfig}.bak`, 'utf8'), theirs, 'the previous file kept as .bak');
 

@@ -75,5 +75,6 @@ export function planKubeconfig(text: string, entry: KubeEntry): string {
     },
   );
   doc.set('current-context', entry.context);
-  return doc.toString();
+  // kubectl writes list items flush with their key; so does this, and its own entries match.
+  return doc.toString({ indentSeq: false });
 }

@@ -5,23 +5,14 @@
 // plugin) on the same credentials, against a logged-in agent with warm credentials; the Node
 // entry is printed too. kubectl pays this on every command. Needs `npm run build` first.
 // BENCH_RUNS (default 21) runs of the fast ones, BENCH_AWS_RUNS (default 5) of the AWS CLI.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN, startWorld } from './credential-harness.js';
-import { median, row } from './report.js';
+import { median, row, timed as time } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const AWS_RUNS = Number(process.env.BENCH_AWS_RUNS ?? 5);
 const CLUSTER = 'bench-cluster';
-
-function time(cmd, args, env) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { ms, out: r.stdout };
-}
 
 const world = await startWorld();
 try {
@@ -32,7 +23,7 @@ try {
   const kubeconfig = join(world.home, 'kubeconfig');
   const ca = join(world.home, 'ca.pem');
   const pem = '-----BEGIN CERTIFICATE-----\nMIIBbench\n-----END CERTIFICATE-----\n';
-  (await import('node:fs')).writeFileSync(ca, pem);
+  writeFileSync(ca, pem);
   const added = await world.cli(['kubeconfig', '--cluster-name', CLUSTER, '--endpoint', 'https://bench.gr7.us-east-1.eks.amazonaws.com', '--ca-file', ca, '--kubeconfig', kubeconfig, world.profile]);
   if (added.status !== 0) throw new Error(`kubeconfig failed: ${added.stderr}`);
   // The exec stanza's command and args, as kubectl runs them.

@@ -8,10 +8,10 @@
 import t from 'tap';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
 import { MAIN, ROOT, isolatedWorld, run, runCli, spawnAgent, type CliRun } from '../support/e2e-harness.js';
+import { needs } from '../support/needs.js';
 
 const em = await startEmulator({ autoApprove: true, accounts: 2, rolesPerAccount: 1, deviceInterval: 0 });
 t.teardown(() => em.close());
@@ -25,7 +25,6 @@ if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
 const roles = JSON.parse((await runCli(world, ['ls', '--json'])).stdout) as CatalogRole[];
 const role = roles[0]!;
 const SHELL_CLIENT = join(ROOT, 'bin', 'sso-agent-eks-token.sh');
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 interface ExecCredential { kind: string; apiVersion: string; spec: object; status: { expirationTimestamp: string; token: string } }
 const parse = (r: CliRun) => JSON.parse(r.stdout) as ExecCredential;
@@ -55,7 +54,7 @@ t.test('the Node entry and the shell client print the same ExecCredential, good 
     t.ok(left > 13 * 60_000 && left <= 14 * 60_000, `expires in a little under 15 minutes (${left} ms)`);
     t.match(urlOf(c.status.token), new RegExp(`^${em.url}/\\?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIA\\w+%2F\\d{8}%2F${em.region}%2Fsts%2Faws4_request&X-Amz-Date=\\d{8}T\\d{6}Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Security-Token=[^&]+&X-Amz-Signature=[0-9a-f]{64}$`));
     const ok = await review(c.status.token, 'demo');
-    t.equal(ok.status, 200, ok.error);
+    t.equal(ok.status, 200, ok.error ?? '');
     t.match(ok.username, new RegExp(`^arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_`));
     t.equal((await review(c.status.token, 'other-cluster')).status, 401, 'not for another cluster');
   }
@@ -76,7 +75,7 @@ t.test('region and endpoint: --region, the caller\'s AWS_ENDPOINT_URL_STS before
   t.match(urlOf(aws.status.token), /^http:\/\/127\.0\.0\.1:\d+\/\?/, 'the agent\'s AWS_ENDPOINT_URL_STS when the caller has none');
 });
 
-t.test('the same shape as aws eks get-token on the same credentials', { skip: has('aws') ? false : 'needs the AWS CLI v1 (`aws`)' }, async (t) => {
+t.test('the same shape as aws eks get-token on the same credentials', { skip: needs('aws') }, async (t) => {
   const cp = await runCli(world, ['credential-process', role.profile]);
   const creds = JSON.parse(cp.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
   const aws = await run('aws', ['eks', 'get-token', '--cluster-name', 'demo'], {
@@ -102,7 +101,7 @@ t.test('a chained profile signs as the assumed role', async (t) => {
   const r = await viaShell(['--cluster-name', 'demo', 'spoke']);
   t.equal(r.code, 0, r.stderr);
   const ok = await review(parse(r).status.token, 'demo');
-  t.equal(ok.status, 200, ok.error);
+  t.equal(ok.status, 200, ok.error ?? '');
   t.match(ok.username, new RegExp(`^arn:aws:sts::${roles[1]!.accountId}:assumed-role/OrganizationAccountAccessRole/`));
 });
 

@@ -14,11 +14,10 @@ import { parse as parseYaml } from 'yaml';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
 import { ROOT, isolatedWorld, run, runCli, spawnAgent } from '../support/e2e-harness.js';
+import { needs } from '../support/needs.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const missing = ['kubectl', 'openssl', 'curl'].filter((c) => !has(c));
 
-t.test('kubectl against an EKS stand-in, through sso-agent kubeconfig and eks-token', { skip: missing.length ? `needs ${missing.join(', ')}` : false }, async (t) => {
+t.test('kubectl against an EKS stand-in, through sso-agent kubeconfig and eks-token', { skip: needs('kubectl', 'openssl', 'curl') }, async (t) => {
   const em = await startEmulator({ autoApprove: true, accounts: 1, rolesPerAccount: 1, deviceInterval: 0 });
   t.teardown(() => em.close());
   const world = isolatedWorld(em.url);
@@ -107,9 +106,15 @@ t.test('kubectl against an EKS stand-in, through sso-agent kubeconfig and eks-to
     interactiveMode: 'Never',
     provideClusterInfo: false,
   });
-  // Their lines, in their order, exactly as they were (ours are only added between them).
-  const kept = text.split('\n').filter((l) => theirs.split('\n').includes(l));
-  t.same(kept, theirs.split('\n').filter((l) => !l.startsWith('current-context')), 'their entries and comment kept, line for line');
+  // Their lines, in their order, exactly as they were: ours are only added between them.
+  const rest = text.split('\n');
+  const unmatched = theirs.split('\n').filter((l) => !l.startsWith('current-context')).filter((line) => {
+    const at = rest.indexOf(line);
+    if (at < 0) return true;
+    rest.splice(0, at + 1);
+    return false;
+  });
+  t.same(unmatched, [], 'their entries and comment kept, line for line and in order');
   t.equal(statSync(kubeconfig).mode & 0o777, 0o600);
   t.equal(readFileSync(`${kubeconfig}.bak`, 'utf8'), theirs, 'the previous file kept as .bak');
 

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { startEmulator } from '../../src/emulator/index.js';
+import { needs } from '../support/needs.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 let skewMs = 0;
 const em = await startEmulator({ accounts: 1, rolesPerAccount: 1, region: 'eu-west-1', autoApprove: true, now: () => Date.now() + skewMs });
 t.teardown(() => em.close());
@@ -64,7 +64,7 @@ const review = async (token: string, clusterId: string) => {
 const code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 const message = (xml: string) => /<Message>([^<]+)<\/Message>/.exec(xml)?.[1] ?? '';
 
-t.test('a token from aws eks get-token', { skip: has('aws') ? false : 'needs the AWS CLI v1 (`aws`)' }, async (t) => {
+t.test('a token from aws eks get-token', { skip: needs('aws') }, async (t) => {
   skewMs = 0;
   const { token, url } = awsToken('demo');
   const before = ((await (await fetch(`${em.url}/_emulator/stats`)).json()) as { calls: Record<string, number> }).calls.GetCallerIdentity ?? 0;
@@ -92,7 +92,7 @@ t.test('a token from aws eks get-token', { skip: has('aws') ? false : 'needs the
   t.equal(after - before, 5, 'each STS check counted as GetCallerIdentity');
 });
 
-t.test('STS\'s 15-minute window, whatever X-Amz-Expires says', { skip: has('aws') ? false : 'needs the AWS CLI v1 (`aws`)' }, async (t) => {
+t.test('STS\'s 15-minute window, whatever X-Amz-Expires says', { skip: needs('aws') }, async (t) => {
   skewMs = 0;
   const { token, url } = awsToken('demo');
   t.match(url, /X-Amz-Expires=60&/);
@@ -114,7 +114,7 @@ t.test('STS\'s 15-minute window, whatever X-Amz-Expires says', { skip: has('aws'
   skewMs = 0;
 });
 
-t.test('refusals: unsigned cluster header, unknown key, tampered signature, expired credentials', { skip: has('python3') ? false : 'needs python3 with botocore' }, async (t) => {
+t.test('refusals: unsigned cluster header, unknown key, tampered signature, expired credentials', { skip: needs('python3', 'aws') }, async (t) => {
   skewMs = 0;
   // botocore's own presigner, without the EKS handler: x-k8s-aws-id is not signed.
   const py = [
@@ -130,7 +130,6 @@ t.test('refusals: unsigned cluster header, unknown key, tampered signature, expi
   t.equal(code(unsigned.body), 'AccessDenied');
   t.match(message(unsigned.body), /x-k8s-aws-id is not among the signed headers/);
 
-  if (!has('aws')) return;
   const { url } = awsToken('demo');
   const unknown = await get(url.replace(/X-Amz-Credential=ASIA[A-Z0-9]{4}/, 'X-Amz-Credential=ASIAZZZZ'), 'demo');
   t.equal(code(unknown.body), 'InvalidClientTokenId');

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { chooseApiVersion, execCredential, expirationTimestamp, renderExecCredential } from '../../../src/server/eks/exec-credential.js';
 import { encodeToken, presignCallerIdentity } from '../../../src/server/eks/presign-token.js';
 import { stsTarget } from '../../../src/server/eks/sts-endpoint.js';
+import { needs } from '../../support/needs.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const FROZEN = '2026-01-02 03:04:05';
 const FROZEN_MS = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -39,7 +39,7 @@ const cases: Case[] = [
   },
 ];
 
-t.test('aws eks get-token and the agent\'s token agree byte for byte on a frozen clock', { skip: !has('aws') || !has('faketime') ? 'needs the AWS CLI v1 (`aws`) and faketime' : false }, async (t) => {
+t.test('aws eks get-token and the agent\'s token agree byte for byte on a frozen clock', { skip: needs('aws', 'faketime') }, async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'sso-agent-eks-shape-'));
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
   for (const c of cases) {

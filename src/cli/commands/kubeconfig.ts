@@ -71,7 +71,7 @@ export const command: Command = async (argv) => {
   const context = values.context ?? name;
   const exec = execStanza(defaultExecParts(), ['--cluster-name', cluster, ...(region !== undefined ? ['--region', region] : []), profile]);
   const file = kubeconfigPath(values.kubeconfig, process.env);
-  await checkConfigTarget(file);
+  await checkConfigTarget(file, '--kubeconfig');
   let before: Buffer | null = null;
   try {
     before = await readFile(file);

@@ -86,3 +86,33 @@ export type SessionRemoveReply = SessionRemoved;
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }
+
+/** The ExecCredential API versions kubectl reads from an exec plugin. */
+export const EXEC_API_VERSIONS = {
+  v1: 'client.authentication.k8s.io/v1',
+  v1beta1: 'client.authentication.k8s.io/v1beta1',
+} as const;
+
+export type ExecApiVersion = (typeof EXEC_API_VERSIONS)[keyof typeof EXEC_API_VERSIONS];
+
+/** `v1`, `v1beta1` or the full `client.authentication.k8s.io/…` name; undefined for anything else. */
+export function parseExecApiVersion(text: string): ExecApiVersion | undefined {
+  const short = text.replace(/^client\.authentication\.k8s\.io\//, '');
+  return Object.hasOwn(EXEC_API_VERSIONS, short) ? EXEC_API_VERSIONS[short as keyof typeof EXEC_API_VERSIONS] : undefined;
+}
+
+/** What `GET /v1/eks-token` answers: the ExecCredential `sso-agent eks-token` prints. */
+export interface ExecCredential {
+  kind: 'ExecCredential';
+  apiVersion: ExecApiVersion;
+  spec: Record<string, never>;
+  status: { expirationTimestamp: string; token: string };
+}
+
+/**
+ * The bytes `aws eks get-token` prints (awscli/customizations/eks/get_token.py: its JSON
+ * formatter's 4-space indent, then a blank line); the route sends them, the CLI prints them.
+ */
+export function renderExecCredential(c: ExecCredential): string {
+  return `${JSON.stringify(c, null, 4)}\n\n`;
+}

@@ -4,8 +4,8 @@
  * route without starting Node; this entry is its fallback and prints the same bytes.
  */
 import { ADMIN_ROUTES, EKS_TOKEN_ENV, adminRequest } from '../admin-client.js';
+import { parseExecApiVersion, renderExecCredential, type ExecCredential } from '../../admin-api.js';
 import { UsageError } from '../../errors.js';
-import { parseApiVersion, renderExecCredential, type ExecCredential } from '../../server/eks/exec-credential.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -46,7 +46,7 @@ export const command: Command = async (argv) => {
     throw new UsageError('eks-token needs --cluster-name NAME (the EKS cluster the token is for)');
   }
   const apiVersion = values['api-version'];
-  if (apiVersion !== undefined && parseApiVersion(apiVersion) === undefined) {
+  if (apiVersion !== undefined && parseExecApiVersion(apiVersion) === undefined) {
     throw new UsageError(`--api-version takes v1 or v1beta1, not ${JSON.stringify(apiVersion)}`);
   }
   const query = new URLSearchParams({ profile, cluster: values['cluster-name'] });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigFileError, UsageError } from '../../errors.js';
-import { REGION_RE } from '../../server/eks/sts-endpoint.js';
+import { REGION_RE } from '../../region-name.js';
 import { parseCommandArgs } from '../args.js';
 import { atomicWrite, checkConfigTarget } from '../aws-config/atomic-write.js';
 import type { Command } from '../command.js';

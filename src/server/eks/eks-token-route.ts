@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { ADMIN_ROUTES, EKS_TOKEN_ENV } from '../../admin-api.js';
+import { ADMIN_ROUTES, EKS_TOKEN_ENV, parseExecApiVersion, renderExecCredential } from '../../admin-api.js';
+import { REGION_RE } from '../../region-name.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
 import type { AgentCore } from '../../store/types.js';
 import { stsEndpoint } from '../../sso/clients.js';
-import { chooseApiVersion, execCredential, expirationTimestamp, parseApiVersion, renderExecCredential } from './exec-credential.js';
+import { chooseApiVersion, execCredential, expirationTimestamp } from './exec-credential.js';
 import { encodeToken, presignCallerIdentity } from './presign-token.js';
-import { REGION_RE, stsTarget } from './sts-endpoint.js';
+import { stsTarget } from './sts-endpoint.js';
 
 /**
  * `GET /v1/eks-token?profile=P&cluster=C[&region=R][&apiVersion=V][&<caller's env>]`: the
@@ -40,12 +41,11 @@ export function registerEksTokenRoute(app: FastifyInstance, opts: EksTokenRouteO
     const cluster = param(query, 'cluster');
     if (profile === undefined) throw new UsageError('eks-token needs a PROFILE; see `sso-agent eks-token --help`');
     if (cluster === undefined) throw new UsageError('eks-token needs --cluster-name NAME (the EKS cluster the token is for)');
-    // eslint-disable-next-line no-control-regex
     if (cluster.length > MAX_CLUSTER_ID || /[\x00-\x1f\x7f]/.test(cluster)) {
       throw new UsageError(`--cluster-name takes an EKS cluster name (at most ${MAX_CLUSTER_ID} characters, no control characters)`);
     }
     const flagVersion = param(query, 'apiVersion');
-    const apiVersion = flagVersion === undefined ? undefined : parseApiVersion(flagVersion);
+    const apiVersion = flagVersion === undefined ? undefined : parseExecApiVersion(flagVersion);
     if (flagVersion !== undefined && apiVersion === undefined) {
       throw new UsageError(`--api-version takes v1 or v1beta1, not ${JSON.stringify(flagVersion)}`);
     }

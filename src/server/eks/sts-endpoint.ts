@@ -6,9 +6,6 @@
  * partition). AWS_ENDPOINT_URL_STS replaces it, as it does for the SDKs.
  */
 
-/** An AWS region name: eu-west-1, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1. */
-export const REGION_RE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
-
 /** The DNS suffix of each partition that does not use amazonaws.com (botocore's endpoints.json). */
 const DNS_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
   ['cn-', 'amazonaws.com.cn'],

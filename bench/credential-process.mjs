@@ -5,20 +5,11 @@
 // any client) and `node -e ''` (the floor of any Node entry), interleaved in the same run, against
 // a logged-in agent with warm credentials. The node entry (`node dist/cli/main.js
 // credential-process P`) is printed too. Needs `npm run build` first. BENCH_RUNS (default 21).
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { MAIN, startWorld } from './credential-harness.js';
-import { median, row } from './report.js';
+import { median, row, timed as time } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
-
-function time(cmd, args, env) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { ms, out: r.stdout };
-}
 
 const world = await startWorld();
 try {

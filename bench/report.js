@@ -1,6 +1,7 @@
 // Shared by the bench scripts (a .js file so bench/run.mjs does not run it as a benchmark): one
 // row per measure of the issue's table, printed at once and appended as a JSON line to
 // $BENCH_REPORT, from which bench/run.mjs prints the summary table at the end.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 
 /**
@@ -19,6 +20,15 @@ export function row(r) {
 export function fmt(x, digits = 1) {
   if (typeof x !== 'number') return String(x);
   return x.toFixed(digits);
+}
+
+/** Runs a command to completion: its wall time in ms and its stdout; a non-zero exit throws. */
+export function timed(cmd, args, env) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, out: r.stdout };
 }
 
 export function median(xs) {

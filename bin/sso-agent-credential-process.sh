@@ -12,29 +12,11 @@ main=$2
 shift 2
 
 if [ "$#" -eq 2 ] && [ "$1" = credential-process ] && command -v curl >/dev/null 2>&1; then
-  # The socket path as src/paths.ts computes it.
-  if [ -n "${SSO_AGENT_SOCK:-}" ]; then
-    sock=$SSO_AGENT_SOCK
-  elif [ -n "${SSO_AGENT_RUNTIME_DIR:-}" ]; then
-    sock=$SSO_AGENT_RUNTIME_DIR/agent.sock
-  elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then
-    sock=$XDG_RUNTIME_DIR/sso-agent/agent.sock
-  else
-    tmp=${TMPDIR:-${TMP:-${TEMP:-/tmp}}}
-    sock=${tmp%/}/sso-agent-$(id -u)/agent.sock
-  fi
-  if [ -S "$sock" ]; then
-    out=$(curl --silent --fail --max-time 30 --unix-socket "$sock" -G --data-urlencode "profile=$2" http://localhost/v1/credential-process)
-    rc=$?
-    if [ "$rc" -eq 0 ]; then
-      printf '%s\n' "$out"
-      exit 0
-    fi
-    if [ "$rc" -eq 28 ]; then
-      # Asking again through Node would only wait another 30 s.
-      echo "sso-agent: the agent did not answer within 30000 ms" >&2
-      exit 1
-    fi
+  # Finding and asking the socket is shared with the other shell clients.
+  case $0 in */*) . "${0%/*}/sso-agent-socket.sh" ;; *) . ./sso-agent-socket.sh ;; esac
+  if sso_agent_socket && sso_agent_get /v1/credential-process --data-urlencode "profile=$2"; then
+    printf '%s\n' "$out"
+    exit 0
   fi
 fi
 exec "$node" "$main" "$@"

@@ -61,4 +61,4 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
 }
 
 /** The routes live with their reply types in src/core/admin-api.ts, shared with the server. */
-export { ADMIN_ROUTES } from '../core/admin-api.js';
+export { ADMIN_ROUTES, EKS_TOKEN_ENV } from '../core/admin-api.js';

@@ -23,6 +23,8 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   demo: { summary: 'emulator + agent + login in one go', load: () => import('./commands/demo.js') },
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
+  'eks-token': { summary: 'an EKS token for kubectl (ExecCredential), signed by the agent', load: () => import('./commands/eks-token.js') },
+  kubeconfig: { summary: 'add a kubeconfig entry whose user runs eks-token', load: () => import('./commands/kubeconfig.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },

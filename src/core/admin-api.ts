@@ -37,7 +37,12 @@ export const ADMIN_ROUTES = {
   credentialProcess: '/v1/credential-process',
   /** GET → ConsoleReply */
   console: profileRoute('/v1/console/'),
+  /** GET `?profile=P&cluster=C[&region=R][&apiVersion=V][&EKS_TOKEN_ENV…]` → the ExecCredential bytes `sso-agent eks-token` prints */
+  eksToken: '/v1/eks-token',
 } as const;
+
+/** The caller's environment variables `eks-token` sends along (the agent's environment is not the caller's). */
+export const EKS_TOKEN_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL', 'KUBERNETES_EXEC_INFO'] as const;
 
 /** Every path the server answers, as Fastify patterns (the 404/405 split reads it too). */
 export const ADMIN_PATTERNS: readonly string[] = Object.values(ADMIN_ROUTES)
@@ -103,4 +108,34 @@ export interface ConsoleReply {
   sessionToken: string;
   /** ISO-8601 UTC. */
   expiration: string;
+}
+
+/** The ExecCredential API versions kubectl reads from an exec plugin. */
+export const EXEC_API_VERSIONS = {
+  v1: 'client.authentication.k8s.io/v1',
+  v1beta1: 'client.authentication.k8s.io/v1beta1',
+} as const;
+
+export type ExecApiVersion = (typeof EXEC_API_VERSIONS)[keyof typeof EXEC_API_VERSIONS];
+
+/** `v1`, `v1beta1` or the full `client.authentication.k8s.io/…` name; undefined for anything else. */
+export function parseExecApiVersion(text: string): ExecApiVersion | undefined {
+  const short = text.replace(/^client\.authentication\.k8s\.io\//, '');
+  return Object.hasOwn(EXEC_API_VERSIONS, short) ? EXEC_API_VERSIONS[short as keyof typeof EXEC_API_VERSIONS] : undefined;
+}
+
+/** What `GET /v1/eks-token` answers: the ExecCredential `sso-agent eks-token` prints. */
+export interface ExecCredential {
+  kind: 'ExecCredential';
+  apiVersion: ExecApiVersion;
+  spec: Record<string, never>;
+  status: { expirationTimestamp: string; token: string };
+}
+
+/**
+ * The bytes `aws eks get-token` prints (awscli/customizations/eks/get_token.py: its JSON
+ * formatter's 4-space indent, then a blank line); the route sends them, the CLI prints them.
+ */
+export function renderExecCredential(c: ExecCredential): string {
+  return `${JSON.stringify(c, null, 4)}\n\n`;
 }

@@ -7,7 +7,18 @@ import { createRequire } from 'node:module';
 
 type PartitionFn = (region: string) => { name: string; dnsSuffix: string };
 let sdkPartition: PartitionFn | undefined;
-const byRegion = new Map<string, string>();
+const byRegion = new Map<string, { name: string; dnsSuffix: string }>();
+
+function partitionFacts(region: string): { name: string; dnsSuffix: string } {
+  let facts = byRegion.get(region);
+  if (facts === undefined) {
+    sdkPartition ??= (createRequire(import.meta.url)('@aws-sdk/core/client') as { partition: PartitionFn }).partition;
+    const { name, dnsSuffix } = sdkPartition(region);
+    facts = { name, dnsSuffix };
+    byRegion.set(region, facts);
+  }
+  return facts;
+}
 
 /**
  * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, …; unknown shapes are
@@ -15,13 +26,12 @@ const byRegion = new Map<string, string>();
  * SDK's endpoint machinery with it, which only ARN lookups and the console need.
  */
 export function partitionOf(region: string): string {
-  let name = byRegion.get(region);
-  if (name === undefined) {
-    sdkPartition ??= (createRequire(import.meta.url)('@aws-sdk/core/client') as { partition: PartitionFn }).partition;
-    name = sdkPartition(region).name;
-    byRegion.set(region, name);
-  }
-  return name;
+  return partitionFacts(region).name;
+}
+
+/** The DNS suffix of the region's partition (`amazonaws.com`, `amazonaws.com.cn`, …), from the same data. */
+export function dnsSuffixOf(region: string): string {
+  return partitionFacts(region).dnsSuffix;
 }
 
 /**

@@ -8,6 +8,8 @@ import { registerStsRoutes } from './sts.js';
 import { registerControlRoutes } from './control.js';
 import { registerFederationRoutes } from './federation.js';
 import { registerIamControl } from './iam.js';
+import { registerPresignedSts } from './sts-presigned.js';
+import { registerEksAuthenticator } from './eks-authenticator.js';
 
 /**
  * A wire-accurate local IAM Identity Center: SSO OIDC, the SSO portal API and STS
@@ -110,9 +112,8 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
   registerFederationRoutes(app, state);
   registerIamControl(app, state.iam);
 
-  app.get('/', async (_req, reply) =>
-    reply.header('content-type', 'text/plain; charset=utf-8').send(`IAM Identity Center emulator\nstart URL: ${config.startUrl}\nregion: ${config.region}\n`),
-  );
+  registerPresignedSts(app, state, () => `IAM Identity Center emulator\nstart URL: ${config.startUrl}\nregion: ${config.region}\n`);
+  registerEksAuthenticator(app, state);
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)

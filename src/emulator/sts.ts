@@ -84,7 +84,7 @@ async function verifySignature(req: FastifyRequest, auth: ParsedAuth, creds: Rol
   return out?.[1] === auth.signature;
 }
 
-function callerIdentityXml(creds: RoleCredentials, user: string, requestId: string): string {
+export function callerIdentityXml(creds: RoleCredentials, user: string, requestId: string): string {
   const arn = callerArn(creds, user);
   return (
     '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n' +

@@ -15,6 +15,7 @@ import { routeToken } from './route-token.js';
 import { writeRouteTokenFile } from './route-token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
+import { registerEksTokenRoute } from './eks/eks-token-route.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../core/admin-api.js';
 
@@ -24,6 +25,8 @@ export interface AdminAppOptions {
   /** Facts about the running agent for /v1/status; a function because the port is known only after listen. */
   info: () => AgentInfo;
   logger: Logger;
+  /** Epoch ms for what the admin API signs (EKS tokens); Date.now unless a test holds the clock. */
+  now?: () => number;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -146,6 +149,8 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     const creds = await core.getCredentials(role);
     return reply.header('cache-control', 'no-store').send(toConsoleReply(role, core.listSessions(), creds));
   });
+
+  registerEksTokenRoute(app, { core, now: opts.now ?? Date.now, env: process.env });
 
   return app;
 }

@@ -92,9 +92,9 @@ function kindOf(st: import('node:fs').Stats): string {
  * Refuses, before anything opens it, a config path that is not a regular file or a symlink to
  * one: writing would replace a device (think `AWS_CONFIG_FILE=/dev/null` as root) or a dangling
  * link with a plain file, and reading a FIFO blocks forever. lstat/stat never open the file.
- * A path that does not exist yet is fine (it is created).
+ * A path that does not exist yet is fine (it is created). `flag` is the option the fix names.
  */
-export async function checkConfigTarget(file: string): Promise<void> {
+export async function checkConfigTarget(file: string, flag = '--config-file'): Promise<void> {
   let link;
   try {
     link = await fsp.lstat(file);
@@ -108,12 +108,12 @@ export async function checkConfigTarget(file: string): Promise<void> {
       st = await fsp.stat(file);
     } catch (err) {
       const to = await fsp.readlink(file).catch(() => '?');
-      throw new ConfigFileError(`${file} is a symlink to ${to}, which ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read'}; nothing was written: fix the link or pass --config-file PATH`, { cause: err });
+      throw new ConfigFileError(`${file} is a symlink to ${to}, which ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read'}; nothing was written: fix the link or pass ${flag} PATH`, { cause: err });
     }
   }
   if (!st.isFile()) {
     const what = link.isSymbolicLink() ? `a symlink to ${kindOf(st)}` : kindOf(st);
-    throw new ConfigFileError(`${file} is ${what}, not a config file; nothing was written: pass --config-file PATH to a regular file`);
+    throw new ConfigFileError(`${file} is ${what}, not a config file; nothing was written: pass ${flag} PATH to a regular file`);
   }
 }
 

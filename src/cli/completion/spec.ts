@@ -41,6 +41,8 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   demo: { summary: 'emulator + agent + login in one go', flags: { ...PORT, accounts: 'text', 'roles-per-account': 'text' } },
   console: { summary: 'the AWS console for a profile', flags: { print: null, region: 'text', destination: 'text', duration: 'text' }, positional: 'profiles' },
   session: { summary: 'remove an SSO session and its profiles', flags: {}, positional: ['remove'] },
+  'eks-token': { summary: 'an EKS token for kubectl', flags: { 'cluster-name': 'text', region: 'text', 'api-version': ['v1', 'v1beta1'] }, positional: 'profiles' },
+  kubeconfig: { summary: 'a kubeconfig entry that runs eks-token', flags: { 'cluster-name': 'text', endpoint: 'text', 'ca-file': 'files', 'ca-data': 'text', region: 'text', context: 'text', kubeconfig: 'files', 'dry-run': null }, positional: 'profiles' },
   completion: { summary: 'shell completion script', flags: {}, positional: ['bash', 'zsh', 'fish'] },
   help: { summary: 'help for a command', flags: {}, positional: 'commands' },
 };

@@ -99,6 +99,8 @@ function fakeInstall(dir: string): string {
   mkdirSync(join(dir, 'bin'), { recursive: true });
   mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
   copyFileSync(SHELL_CLIENT, join(dir, 'bin', 'sso-agent-credential-process.sh'));
+  // The shell clients find the socket through the snippet they share, beside them.
+  copyFileSync(join(SHELL_CLIENT, '..', 'sso-agent-socket.sh'), join(dir, 'bin', 'sso-agent-socket.sh'));
   const main = join(dir, 'dist', 'cli', 'main.js');
   writeFileSync(main, 'process.stdout.write("node:" + JSON.stringify(process.argv.slice(2)))');
   symlinkSync(process.execPath, join(dir, 'node'));

@@ -39,6 +39,8 @@ export const ADMIN_ROUTES = {
   credentialProcess: '/v1/credential-process',
   /** GET → ConsoleReply (src/server/to-console-reply.ts) */
   console: profileRoute('/v1/console/'),
+  /** POST → StopReply; the agent then shuts down as on SIGTERM (`sso-agent stop`) */
+  stop: '/v1/stop',
 } as const;
 
 /** Every path the server answers, as Fastify patterns (the 404/405 split reads it too). */
@@ -78,6 +80,9 @@ export type SyncReply = SyncSummary[];
 export interface SessionRemoveBody { session: string }
 
 export type SessionRemoveReply = SessionRemoved;
+
+/** The agent that is stopping: `sso-agent stop` waits for this process to end. */
+export interface StopReply { pid: number }
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }

@@ -24,6 +24,9 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
+  export: { summary: 'print a profile\'s keys for a tool (env, fish, powershell, cmd, dotenv, json, process, ini)', load: () => import('./commands/export.js') },
+  prompt: { summary: 'shell prompt segment: profile, session state, time left', load: () => import('./commands/prompt.js') },
+  stop: { summary: 'stop the running agent (e.g. one started with serve --background)', load: () => import('./commands/stop.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

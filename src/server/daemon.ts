@@ -15,6 +15,8 @@ import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
 import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
 import { rewriteTokenFiles } from './token-files.js';
+import type { Notifier } from './notify/desktop-notifier.js';
+import { sessionWatch, type NotifySettings } from './session-watch.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -38,6 +40,14 @@ export interface DaemonOptions {
   listenFd?: number;
   /** 'keychain': sessions outlive the process in the OS keychain. Default: memory only. */
   persist?: 'keychain';
+  /** Desktop notices: a custom command, or off. Default: the platform's notifier where there is a desktop. */
+  notify?: NotifySettings;
+  /** Opens a URL in the browser (a click on a notice starts a login); the CLI passes its opener. */
+  openUrl?: (url: string) => void;
+  /** Tests inject a notifier; default: session-watch.ts picks the platform's. */
+  notifier?: Notifier;
+  /** `sso-agent stop` asked the agent to end (admin socket): the serve command stops as on SIGTERM. */
+  onStopRequested?: () => void;
 }
 
 export interface RunningDaemon {
@@ -82,12 +92,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let port = 0;
   let serving = false;
   const startedAt = new Date().toISOString();
+  const watch = sessionWatch({
+    runtimeDir, logger, env, ...(opts.notify ? { notify: opts.notify } : {}), ...(opts.openUrl ? { openUrl: opts.openUrl } : {}),
+    ...(opts.notifier ? { notifier: opts.notifier } : {}),
+  });
   const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteTokenFiles(runtimeDir, agentKey, profiles)
     .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
   const coreOpts: CoreFactoryOptions = {
     ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
-    onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
+    onProfilesChanged: (profiles) => { if (serving) { void writeTokens(profiles.map((r) => r.profile)); watch.profilesChanged(); } },
+    events: watch.events,
   };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
@@ -100,7 +115,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const keys = { agentKey, runtimeDir };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
   const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
-  const admin = buildAdminApp({ core, keys, info, logger });
+  const admin = buildAdminApp({ core, keys, info, logger, ...(opts.onStopRequested ? { onStopRequested: opts.onStopRequested } : {}) });
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
@@ -125,6 +140,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   serving = true;
+  watch.attach(core);
   // Every file a shell may point at now holds this start's token.
   await writeTokens(core.listProfiles().map((r) => r.profile));
   logger.info({ port, socket, version: VERSION }, 'listening');
@@ -142,6 +158,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       await Promise.allSettled([tcp.close(), admin.close()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
+      await watch.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not remove the prompt state files'));
       await vault.close();
       await rm(socket, { force: true });
       logger.info('stopped');

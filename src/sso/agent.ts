@@ -1,10 +1,10 @@
-import { InvalidInputError, LoginFailedError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { InvalidInputError, LoginFailedError, LoginRequiredError, ProfileNotFoundError, reloginHint } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { catalogFileBeside, settingsFile as defaultSettingsFile } from '../paths.js';
 import type { Catalog } from '../store/catalog.js';
 import { CredentialCache, type CredentialKey } from '../store/credential-cache.js';
 import type {
-  AgentCore, AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
+  AgentCore, AlreadyLoggedIn, CatalogRole, LoginNeededReason, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
 } from '../store/types.js';
 import { mapPortalError } from './aws-errors.js';
@@ -51,6 +51,18 @@ export interface AgentCoreOptions {
   onProfilesChanged?: (profiles: CatalogRole[]) => void;
   /** Where sessions outlive the process (`serve --persist keychain`); default memory only. */
   vault?: SessionVault;
+  /** What the daemon's desktop notices and prompt state files follow (src/server/notify/). */
+  events?: SessionEvents;
+}
+
+/** Session events, for what the person sees outside a terminal. Each is optional and must not throw. */
+export interface SessionEvents {
+  /** A token was set or dropped, or a login started: the session's state may have changed. */
+  changed?(session: string): void;
+  /** A person must log in now: IAM Identity Center refused the refresh or the token. */
+  loginNeeded?(session: string, reason: LoginNeededReason, facts: { registrationExpired: boolean }): void;
+  /** A credential request failed because the session needs a login. */
+  requestNeedsLogin?(session: string): void;
 }
 
 /** Loads the sessions and returns the running core; its timers are unref'd and close() stops them. */
@@ -82,6 +94,7 @@ class SsoAgentCore implements AgentCore {
   private readonly syncs: SyncScheduler;
   private readonly cache: CredentialCache;
   private closed = false;
+  private readonly events: SessionEvents;
 
   constructor(opts: AgentCoreOptions) {
     const env = opts.env ?? process.env;
@@ -93,6 +106,8 @@ class SsoAgentCore implements AgentCore {
     this.clock = clock;
     const vault = opts.vault ?? memoryOnly;
     this.vault = vault;
+    const events = opts.events ?? {};
+    this.events = events;
     const clients = opts.clients ?? createClientFactory({ env });
     const settingsFile = opts.settingsFile ?? defaultSettingsFile(env);
     this.registry = new SessionRegistry({
@@ -110,11 +125,16 @@ class SsoAgentCore implements AgentCore {
     this.catalog = this.persisted.catalog;
     this.registrations = new Registrations({ clock, logger, oidc, config });
     this.tokens = new TokenKeeper({ clock, random, policy, logger, oidc, config, portal: (s) => this.registry.clients(s).portal,
-      onSet: (s, t) => vault.save(s, {
+      onSet: (s, t) => { events.changed?.(s); vault.save(s, {
         startUrl: config(s).startUrl, region: config(s).region, scopes: config(s).scopes, registration: t.registration,
         token: { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresAt: t.expiresAt, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}) },
-      }),
-      onLost: (s) => { this.restored.delete(s); vault.remove(s); },
+      }); },
+      onLost: (s, reason, facts) => {
+        this.restored.delete(s);
+        vault.remove(s);
+        if (reason !== 'logged-out') events.loginNeeded?.(s, reason, facts);
+        events.changed?.(s);
+      },
     });
     this.syncs = new SyncScheduler({
       clock, random, policy, logger, catalog: this.catalog, config,
@@ -172,6 +192,7 @@ class SsoAgentCore implements AgentCore {
       let stale = 0;
       for (const a of accounts?.values() ?? []) { roles += a.roles.length; if (a.stale) stale++; }
       const expiresAt = this.tokens.expiresAt(name);
+      const signIn = this.tokens.signIn(name);
       const { lastSync, lastError, progress } = this.syncs.status(name);
       return {
         name,
@@ -187,6 +208,7 @@ class SsoAgentCore implements AgentCore {
         accounts: accounts?.size ?? 0,
         roles,
         staleAccounts: stale,
+        ...(signIn ? { signIn } : {}),
       };
     });
   }
@@ -204,7 +226,12 @@ class SsoAgentCore implements AgentCore {
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
   async getCredentials(ref: string | CatalogRole): Promise<RoleCredentials> {
     const role = typeof ref === 'string' ? this.resolveProfile(ref) : ref;
-    return role.chained ? this.chained.credentials(role) : this.cache.get(role);
+    try {
+      return await (role.chained ? this.chained.credentials(role) : this.cache.get(role));
+    } catch (err) {
+      if (err instanceof LoginRequiredError) this.events.requestNeedsLogin?.(err.session);
+      throw err;
+    }
   }
 
   servableCredentials(role: CatalogRole): RoleCredentials | undefined {
@@ -234,6 +261,7 @@ class SsoAgentCore implements AgentCore {
     }
     try {
       const prompt = await this.logins.start(config, req.flow);
+      this.events.changed?.(config.name);
       // AWS took the start URL and region: only now is a session this login added worth keeping.
       await this.registry.confirm(config.name);
       return prompt;

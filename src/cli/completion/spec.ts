@@ -43,6 +43,9 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   session: { summary: 'remove an SSO session and its profiles', flags: {}, positional: ['remove'] },
   completion: { summary: 'shell completion script', flags: {}, positional: ['bash', 'zsh', 'fish'] },
   help: { summary: 'help for a command', flags: {}, positional: 'commands' },
+  export: { summary: 'a profile\'s keys for a tool', flags: { format: ['env', 'fish', 'powershell', 'cmd', 'dotenv', 'json', 'process', 'ini'], force: null }, positional: 'profiles' },
+  prompt: { summary: 'shell prompt segment', flags: { init: ['bash', 'zsh', 'fish'] } },
+  stop: { summary: 'stop the running agent', flags: {} },
 };
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

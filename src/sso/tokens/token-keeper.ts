@@ -203,9 +203,9 @@ export class TokenKeeper {
   }
 
   /** The session can no longer call the portal: a person must log in. Returns the error that says so. */
-  lose(session: string, reason: LoginNeededReason): LoginRequiredError {
+  lose(session: string, reason: LoginNeededReason, facts?: { registrationExpired: boolean }): LoginRequiredError {
     const s = this.slot(session);
-    const registrationExpired = s.token !== undefined && s.token.registration.expiresAt <= this.opts.clock.now();
+    const registrationExpired = facts?.registrationExpired === true || (s.token !== undefined && s.token.registration.expiresAt <= this.opts.clock.now());
     s.token = undefined;
     s.lost = reason;
     this.opts.onLost?.(session, reason, { registrationExpired });
@@ -262,7 +262,8 @@ export class TokenKeeper {
       if (s.token !== token) return;
       if (isRefreshRejected(err)) {
         logger.warn({ session, err: awsErrorName(err) }, 'token refresh rejected; login needed');
-        throw this.lose(session, 'refresh-rejected');
+        // InvalidClientException: the OIDC client registration the refresh token belongs to is gone.
+        throw this.lose(session, 'refresh-rejected', { registrationExpired: awsErrorName(err) === 'InvalidClientException' });
       }
       s.failures++;
       const delay = nextDelay(s.failures, err, this.opts.random, this.opts.policy);

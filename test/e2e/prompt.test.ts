@@ -65,7 +65,7 @@ for (const sh of ['bash', 'zsh', 'fish'].filter((x) => !has(x))) t.test(`${sh}: 
 
 t.test('status says when the sign-in ends and how that is known', async (t) => {
   const text = (await runCli(world, ['status'])).stdout;
-  t.match(text, /^pr: signed in \d+s ago; the sign-in ends in (49|50)m \(\S+Z\), with its access token \(no refresh token was issued, so nothing can renew it\)$/m);
+  t.match(text, /^pr: signed in \d+[sm] ago; the sign-in ends in (49|50)m \(\S+Z\), with its access token \(no refresh token was issued, so nothing can renew it\)$/m);
   const json = JSON.parse((await runCli(world, ['status', '--json'])).stdout) as { sessions: { signIn?: { endsBy: string; endsAt: string; signedInAt?: string } }[] };
   const end = json.sessions[0]?.signIn;
   t.equal(end?.endsBy, 'access-token');

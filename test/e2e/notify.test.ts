@@ -136,6 +136,27 @@ if (missing.length) {
     t.notOk(existsSync(log), 'notify-send was never run');
   });
 
+  t.test('a sign-in whose end AWS states: a notice 15 minutes before, once', async (t) => {
+    // No refresh token (the login asks only for openid) and a 10-minute token: the end is known and near.
+    const short = await startEmulator({ autoApprove: true, accounts: 1, rolesPerAccount: 1, tokenTtl: 600 });
+    t.teardown(() => short.close());
+    const dir = scratch(t);
+    const log = join(dir, 'notices.log');
+    const cmd = join(dir, 'notifier.sh');
+    writeFileSync(cmd, `#!/bin/sh\nprintf '%s\\n' "$1" "$2" >> '${log}'\n`, { mode: 0o755 });
+    const world = isolatedWorld(short.url);
+    t.teardown(() => rmSync(world.home, { recursive: true, force: true }));
+    const agent = await spawnAgent(world, ['--notify-command', cmd]);
+    t.teardown(() => agent.stop());
+    const login = await loginPkce(world, ['--session', 'soon', '--start-url', short.startUrl, '--region', short.region, '--scopes', 'openid']);
+    t.equal(login.code, 0, login.code === 0 ? 'logged in' : login.stderr);
+    await waitUntil(() => existsSync(log), 'the notice', 5000);
+    const [title, body] = readFileSync(log, 'utf8').split('\n');
+    t.match(title, /^AWS sign-in ends in (9|10) min: soon$/);
+    t.match(body, /^SSO session soon: the sign-in ends at \d\d:\d\d UTC\. To keep tools working, run `sso-agent login --session soon` before then\.$/);
+    t.equal(notices(agent).length, 1, 'once');
+  });
+
   t.test('--notify-command gets the title and the text; --no-notify runs nothing', async (t) => {
     const dir = scratch(t);
     const log = join(dir, 'notices.log');

@@ -6,6 +6,7 @@
  * `configure export-credentials` for the same role. Secrets to a terminal need --force.
  */
 import t from 'tap';
+import type tap from 'tap';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -86,20 +87,32 @@ t.test('powershell: pwsh dot-sources it', { skip: has('pwsh') ? false : 'pwsh is
   t.match(JSON.parse(r.stdout).arn, arnRe);
 });
 
-t.test('dotenv: python-dotenv reads it; boto3 signs with the values', async (t) => {
-  const f = save('creds.env', await exported('dotenv', t));
-  const py = `
+/**
+ * Reads FILE with `read` (a Python expression of `f`, the path, giving a dict of the four values
+ * under KEYS), signs with boto3, prints the ARN and the expiration it read.
+ */
+function signWith(read: string, keys: [string, string, string, string]): string {
+  return `
 import json, sys, boto3
-from dotenv import dotenv_values
-v = dotenv_values(sys.argv[1])
-s = boto3.session.Session(aws_access_key_id=v['AWS_ACCESS_KEY_ID'], aws_secret_access_key=v['AWS_SECRET_ACCESS_KEY'], aws_session_token=v['AWS_SESSION_TOKEN'])
-print(json.dumps({'arn': s.client('sts', endpoint_url=sys.argv[2]).get_caller_identity()['Arn'], 'expiration': v['AWS_CREDENTIAL_EXPIRATION']}))
+f = sys.argv[1]
+v = ${read}
+s = boto3.session.Session(aws_access_key_id=v['${keys[0]}'], aws_secret_access_key=v['${keys[1]}'], aws_session_token=v['${keys[2]}'])
+print(json.dumps({'arn': s.client('sts', endpoint_url=sys.argv[2]).get_caller_identity()['Arn'], 'expiration': v['${keys[3]}']}))
 `;
-  const r = await run('python3', ['-c', py, f, em.url], bare);
+}
+
+async function signsAndExpires(t: Pick<typeof tap, 'equal' | 'match'>, py: string, file: string): Promise<void> {
+  const r = await run('python3', ['-c', py, file, em.url], bare);
   t.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   t.match(out.arn, arnRe);
   t.equal(out.expiration, truth.Expiration);
+}
+
+t.test('dotenv: python-dotenv reads it; boto3 signs with the values', async (t) => {
+  const f = save('creds.env', await exported('dotenv', t));
+  const py = signWith("__import__('dotenv').dotenv_values(f)", ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION']);
+  await signsAndExpires(t, py, f);
 });
 
 t.test('json: the STS shape {"Credentials":{…}}, read as an awsCredentialExport setting reads it', async (t) => {
@@ -107,17 +120,7 @@ t.test('json: the STS shape {"Credentials":{…}}, read as an awsCredentialExpor
   t.same(Object.keys(JSON.parse(text)), ['Credentials']);
   t.same(Object.keys(JSON.parse(text).Credentials), ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
   const f = save('creds.json', text);
-  const py = `
-import json, sys, boto3
-c = json.load(open(sys.argv[1]))['Credentials']
-s = boto3.session.Session(aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])
-print(json.dumps({'arn': s.client('sts', endpoint_url=sys.argv[2]).get_caller_identity()['Arn'], 'expiration': c['Expiration']}))
-`;
-  const r = await run('python3', ['-c', py, f, em.url], bare);
-  t.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout);
-  t.match(out.arn, arnRe);
-  t.equal(out.expiration, truth.Expiration);
+  await signsAndExpires(t, signWith("json.load(open(f))['Credentials']", ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']), f);
 });
 
 t.test('process: botocore runs a credential_process that prints it', async (t) => {

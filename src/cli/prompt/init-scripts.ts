@@ -26,8 +26,8 @@ export function promptInit(shell: PromptShell, runtimeDir: string): string {
 }
 
 function posixInit(shell: 'bash' | 'zsh', runtimeDir: string): string {
-  // bash: printf's %(%s)T; zsh: $EPOCHSECONDS from zsh/datetime. Both builtins.
-  const clock = shell === 'bash' ? `printf -v _now '%(%s)T' -1` : `_now=$EPOCHSECONDS`;
+  // bash: printf's %(%s)T (bash 4.2+; macOS's bash 3.2 falls back to date); zsh: $EPOCHSECONDS from zsh/datetime.
+  const clock = shell === 'bash' ? `printf -v _now '%(%s)T' -1 2>/dev/null || _now=$(date +%s)` : `_now=\${EPOCHSECONDS:-$(date +%s)}`;
   return `${shell === 'zsh' ? 'zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null\n' : ''}# sso-agent prompt segment: $(sso_agent_prompt) in PS1; see \`sso-agent prompt --help\`.
 sso_agent_prompt() {
   local _p=\${SSO_AGENT_PROFILE-} _d _pid _state _end _session _now _left= _hint= _s _out

@@ -62,6 +62,7 @@ export function sessionWatch(opts: SessionWatchOptions): SessionWatch {
     },
     async close() {
       clearInterval(timer);
+      notifier.close?.();
       await prompt?.close();
     },
   };

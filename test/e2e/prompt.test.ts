@@ -58,6 +58,7 @@ for (const sh of SHELLS) {
     t.equal(await segment(sh, { SSO_AGENT_PROMPT_FORMAT: '<{profile}|{session}|{state}> ' }), `<${role.profile}|pr|ok>`, 'the format is the person\'s; trailing spaces go');
     t.equal(await segment(sh, { SSO_AGENT_PROFILE: '' }), '', 'no profile: nothing');
     t.equal(await segment(sh, { SSO_AGENT_PROFILE: 'no-such-profile' }), '', 'an unknown profile: nothing');
+    t.equal(await segment(sh, { SSO_AGENT_PROFILE: `../prompt/${role.profile}` }), '', 'a path is not a profile name');
   });
 }
 

@@ -40,7 +40,8 @@ Options:
                            and return once it answers; \`sso-agent stop\` ends it
   --log-file FILE          log to FILE instead of stdout (rotated at 5 MB, 3 old files kept)
   --notify-command CMD     run CMD "TITLE" "TEXT" for desktop notices instead of notify-send
-                           (Linux) or osascript (macOS)
+                           (Linux) or osascript (macOS); /bin/sh runs CMD, so it may carry its
+                           own arguments (quote a path with spaces)
   --no-notify              no desktop notices (SSO_AGENT_NOTIFY=off does the same)
 
 Desktop notices: when a session needs a login (the sign-in ended, or a tool asked for one that

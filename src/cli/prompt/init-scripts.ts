@@ -31,7 +31,7 @@ function posixInit(shell: 'bash' | 'zsh', runtimeDir: string): string {
   return `${shell === 'zsh' ? 'zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null\n' : ''}# sso-agent prompt segment: $(sso_agent_prompt) in PS1; see \`sso-agent prompt --help\`.
 sso_agent_prompt() {
   local _p=\${SSO_AGENT_PROFILE-} _d _pid _state _end _session _now _left= _hint= _s _out
-  [ -n "$_p" ] || return 0
+  case $_p in ''|.*|*/*) return 0 ;; esac
   _d=\${SSO_AGENT_SOCK:+\${SSO_AGENT_SOCK%/*}}
   _d=\${_d:-${sq(runtimeDir)}}
   [ -r "$_d/prompt/$_p" ] || return 0
@@ -67,6 +67,9 @@ function fishInit(runtimeDir: string): string {
 function sso_agent_prompt
     set -l p $SSO_AGENT_PROFILE
     test -n "$p"; or return 0
+    if string match -q -- '.*' $p; or string match -q -- '*/*' $p
+        return 0
+    end
     set -l d ${fishq(runtimeDir)}
     if test -n "$SSO_AGENT_SOCK"
         set d (string replace -r '/[^/]*$' '' -- $SSO_AGENT_SOCK)

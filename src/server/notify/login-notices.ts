@@ -9,6 +9,8 @@ export const ENDING_SOON_MS = 15 * 60_000;
 /** How often the daemon checks known ends (scan()); a minute late on a 15-minute warning is fine. */
 export const SCAN_EVERY_MS = 60_000;
 
+const LOGIN_NEEDED = 'login-needed';
+
 export interface LoginNoticesOptions {
   core: Pick<AgentCore, 'listSessions' | 'startLogin'>;
   notifier: Notifier;
@@ -42,10 +44,13 @@ export class LoginNotices {
     this.needs(session, s.loginNeeded ?? 'not-logged-in');
   }
 
-  /** The session's state may have changed: a session that serves again has a clean slate. */
+  /**
+   * The session's state may have changed: one that serves again after needing a login has a clean
+   * slate (a routine token refresh does not repeat a warning about the same end: its kind names the end).
+   */
   changed(session: string): void {
     const s = this.session(session);
-    if (s && (s.state === 'active' || s.state === 'refreshing')) this.ledger.clear(session);
+    if (s && (s.state === 'active' || s.state === 'refreshing')) this.ledger.clear(session, LOGIN_NEEDED);
     if (s) this.check(s);
   }
 
@@ -66,7 +71,7 @@ export class LoginNotices {
 
   private needs(session: string, reason: NeedReason): void {
     if (reason === 'logged-out') return;
-    if (!this.ledger.take(session, 'login-needed', this.now())) return;
+    if (!this.ledger.take(session, LOGIN_NEEDED, this.now())) return;
     this.show(session, loginNeededNotice(session, reason, this.clickable), reason);
   }
 

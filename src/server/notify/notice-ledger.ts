@@ -20,8 +20,8 @@ export class NoticeLedger {
     return true;
   }
 
-  /** The session serves again (a new sign-in): its next trouble is news. */
-  clear(session: string): void {
-    this.last.delete(session);
+  /** Forgets the session's last notice (only if it was of `kind`, when given): its next trouble is news. */
+  clear(session: string, kind?: string): void {
+    if (kind === undefined || this.last.get(session)?.kind === kind) this.last.delete(session);
   }
 }

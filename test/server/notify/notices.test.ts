@@ -34,6 +34,8 @@ t.test('NoticeLedger: once per session and kind per window; a new kind or a clea
   t.ok(l.take('play', 'login-needed', 1), 'another session');
   t.ok(l.take('work', 'login-needed', NOTICE_WINDOW_MS), 'reminded after the window');
   t.ok(l.take('work', 'ending:x', NOTICE_WINDOW_MS + 1), 'another kind');
+  l.clear('work', 'login-needed');
+  t.notOk(l.take('work', 'ending:x', NOTICE_WINDOW_MS + 2), 'a clear of another kind keeps it');
   l.clear('work');
   t.ok(l.take('work', 'ending:x', NOTICE_WINDOW_MS + 2), 'after a clear');
 });
@@ -75,6 +77,9 @@ t.test('LoginNotices: a known end 15 minutes ahead, once; a need for a login, on
   notices.scan();
   t.equal(shown.length, 1, '15 minutes left: one notice, however many scans');
   t.equal(shown[0]?.title, 'AWS sign-in ends in 15 min: work');
+  notices.changed('work');
+  notices.scan();
+  t.equal(shown.length, 1, 'a token refresh (state change) does not repeat the warning');
 
   // The end passes with no refresh token: the session needs a login.
   now += ENDING_SOON_MS;

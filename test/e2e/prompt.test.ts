@@ -5,8 +5,8 @@
  * agent is dead or the profile unknown. No Node is started (PATH holds no node while it runs).
  */
 import t from 'tap';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
@@ -71,6 +71,20 @@ t.test('status says when the sign-in ends and how that is known', async (t) => {
   const end = json.sessions[0]?.signIn;
   t.equal(end?.endsBy, 'access-token');
   t.ok(Math.abs(Date.parse(end?.endsAt ?? '') - Date.parse(end?.signedInAt ?? '') - 3000_000) < 5000, 'the end is the token\'s lifetime after the login');
+});
+
+t.test('a file of the wrong shape is ignored, never evaluated', async (t) => {
+  const dir = join(dirname(world.socket), 'prompt');
+  const pwned = join(world.home, 'pwned');
+  for (const [name, line] of [
+    ['forged-end', `${agent.proc.pid} ok a[$(touch ${pwned})] pr`],
+    ['forged-state', `${agent.proc.pid} $(touch${'${IFS}'}${pwned}) 0 pr`],
+    ['forged-session', `${agent.proc.pid} ok 0 \x1b]0;title\x07`],
+  ]) {
+    writeFileSync(join(dir, name as string), `${line}\n`, { mode: 0o600 });
+    for (const sh of SHELLS) t.equal(await segment(sh, { SSO_AGENT_PROFILE: name as string, SSO_AGENT_PROMPT_FORMAT: '{profile} {state} {session}' }), '', `${sh}: ${name}`);
+  }
+  t.notOk(existsSync(pwned), 'nothing in the file ran');
 });
 
 t.test('after a logout every shell says "login needed"', async (t) => {

@@ -34,8 +34,13 @@ sso_agent_prompt() {
   case $_p in ''|.*|*/*) return 0 ;; esac
   _d=\${SSO_AGENT_SOCK:+\${SSO_AGENT_SOCK%/*}}
   _d=\${_d:-${sq(runtimeDir)}}
-  [ -r "$_d/prompt/$_p" ] || return 0
+  # Only the agent's own files: owned by this user, and fields of the expected shape (the end goes
+  # into arithmetic, which would run a command hidden in it, and the rest into the prompt).
+  [ -O "$_d" ] && [ -O "$_d/prompt/$_p" ] || return 0
   read -r _pid _state _end _session < "$_d/prompt/$_p" || return 0
+  case $_pid$_end in ''|*[!0-9]*) return 0 ;; esac
+  case $_state in ok|expiring|login|pending) ;; *) return 0 ;; esac
+  case $_session in ''|*[!A-Za-z0-9._-]*) return 0 ;; esac
   kill -0 "$_pid" 2>/dev/null || return 0
   ${clock}
   if [ "\${_end:-0}" -gt 0 ]; then
@@ -74,8 +79,12 @@ function sso_agent_prompt
     if test -n "$SSO_AGENT_SOCK"
         set d (string replace -r '/[^/]*$' '' -- $SSO_AGENT_SOCK)
     end
-    test -r "$d/prompt/$p"; or return 0
+    # Only the agent's own files: owned by this user, and fields of the expected shape.
+    test -O "$d"; and test -O "$d/prompt/$p"; or return 0
     read -l pid state end session < "$d/prompt/$p"; or return 0
+    string match -qr '^[0-9]+$' -- "$pid"; and string match -qr '^[0-9]+$' -- "$end"; or return 0
+    contains -- "$state" ok expiring login pending; or return 0
+    string match -qr '^[A-Za-z0-9._-]+$' -- "$session"; or return 0
     if test -d /proc/self
         test -d /proc/$pid; or return 0
     else

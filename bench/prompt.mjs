@@ -49,7 +49,7 @@ done`;
   console.log(`in one bash, ${CALLS} calls each, median: x=$(sso_agent_prompt) ${callMs.toFixed(2)} ms, x=$(true) ${trueMs.toFixed(2)} ms`);
   console.log(`${RUNS} spawns each, median wall time: bash + sso_agent_prompt ${m.prompt.toFixed(1)} ms, bash + true ${m.true.toFixed(1)} ms, node -e '' ${m.node.toFixed(1)} ms`);
   row({ measure: 'prompt segment per call, $(sso_agent_prompt) in bash', value: callMs, unit: 'ms', baseline: trueMs, baselineLabel: '$(true)', ratio: callMs / trueMs, target: '< 10 ms', ok: callMs < 10 });
-  row({ measure: 'prompt segment per call vs a Node start', value: callMs, unit: 'ms', baseline: m.node, baselineLabel: "node -e ''", ratio: callMs / m.node, target: '< 0.2×', ok: callMs / m.node < 0.2 });
+  row({ measure: 'prompt segment per call vs a Node start', value: callMs, unit: 'ms', baseline: m.node, baselineLabel: "node -e ''", ratio: callMs / m.node, target: '< 0.2×', ok: callMs / m.node < 0.2, note: `a Node start costs ${(m.node / callMs).toFixed(0)}× a segment` });
   row({ measure: "bash -c 'sso_agent_prompt' vs bash -c 'true'", value: m.prompt, unit: 'ms', baseline: m.true, baselineLabel: "bash -c 'true'", ratio: m.prompt / m.true, target: 'info', ok: true, note: `node -e '' ${m.node.toFixed(1)} ms` });
 } finally {
   await world.close();

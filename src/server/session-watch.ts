@@ -45,11 +45,15 @@ export function sessionWatch(opts: SessionWatchOptions): SessionWatch {
   let notices: LoginNotices | undefined;
   let prompt: PromptState | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // The core calls these from inside its token and credential paths: a fault here is logged, never thrown there.
+  const safely = (what: string, fn: () => void): void => {
+    try { fn(); } catch (err) { opts.logger.warn({ err: (err as Error).message }, `${what} failed`); }
+  };
   return {
     events: {
-      changed: (s) => { notices?.changed(s); prompt?.update(); },
-      loginNeeded: (s, reason, facts) => notices?.loginNeeded(s, reason, facts),
-      requestNeedsLogin: (s) => notices?.requestNeedsLogin(s),
+      changed: (s) => safely('the session watch', () => { notices?.changed(s); prompt?.update(); }),
+      loginNeeded: (s, reason, facts) => safely('the login notice', () => notices?.loginNeeded(s, reason, facts)),
+      requestNeedsLogin: (s) => safely('the login notice', () => notices?.requestNeedsLogin(s)),
     },
     profilesChanged: () => prompt?.update(),
     attach(core) {

@@ -5,12 +5,12 @@
  * agent is dead or the profile unknown. No Node is started (PATH holds no node while it runs).
  */
 import t from 'tap';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { CatalogRole } from '../../src/store/types.js';
-import { isolatedWorld, loginPkce, run, runCli, spawnAgent } from '../support/e2e-harness.js';
+import { MAIN, ROOT, isolatedWorld, loginPkce, run, runCli, spawnAgent } from '../support/e2e-harness.js';
 import { waitUntil } from '../support/wait-until.js';
 
 // No refresh token (the login asks only for openid) and a 50-minute token: the sign-in's end is known.
@@ -71,6 +71,30 @@ t.test('status says when the sign-in ends and how that is known', async (t) => {
   const end = json.sessions[0]?.signIn;
   t.equal(end?.endsBy, 'access-token');
   t.ok(Math.abs(Date.parse(end?.endsAt ?? '') - Date.parse(end?.signedInAt ?? '') - 3000_000) < 5000, 'the end is the token\'s lifetime after the login');
+});
+
+t.test('the README\'s snippets work as printed: bash PS1 and the starship custom module', { skip: has('bash') ? false : 'bash is not installed' }, async (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  // PS1: the two bash lines, with `sso-agent` on PATH as after an install.
+  const sh = join(world.home, 'sso-agent-bin');
+  mkdirSync(sh, { recursive: true });
+  writeFileSync(join(sh, 'sso-agent'), `#!/bin/sh\nexec "${process.execPath}" "${MAIN}" "$@"\n`, { mode: 0o755 });
+  const lines = readme.split('\n').filter((l) => /^(eval "\$\(sso-agent prompt --init bash\)"|PS1=)/.test(l)).map((l) => l.replace(/\s+#.*$/, ''));
+  t.equal(lines.length, 2, 'the README has the eval and PS1 lines');
+  const ps1 = await run(which('bash'), ['--norc', '--noprofile', '-c', `PS1='$ '; ${lines.join('; ')}; printf '%s' "\${PS1@P}"`], { ...world.env, PATH: `${sh}:${bin}`, SSO_AGENT_PROFILE: role.profile });
+  t.equal(ps1.code, 0, ps1.stderr);
+  t.match(ps1.stdout, new RegExp(`^aws:${role.profile} (49|50)m left \\$ $`), 'the prompt shows the segment');
+  // Starship hands `command` to `shell` on stdin, after `when` succeeds; the init file lives where the README says.
+  const block = /\[custom\.sso_agent\]\n([\s\S]*?)\n```/.exec(readme)?.[1] ?? '';
+  const command = /^command = "(.*)"$/m.exec(block)?.[1];
+  const when = /^when = '(.*)'$/m.exec(block)?.[1];
+  t.ok(command && when, 'the README has the starship module');
+  mkdirSync(join(world.env.HOME as string, '.config', 'sso-agent'), { recursive: true });
+  writeFileSync(join(world.env.HOME as string, '.config', 'sso-agent', 'prompt.bash'), inits.bash ?? '');
+  const env = { ...world.env, PATH: bin, SSO_AGENT_PROFILE: role.profile };
+  t.equal((await run(which('bash'), ['--noprofile', '--norc', '-c', when ?? 'false'], env)).code, 0, '`when` holds with a profile set');
+  const out = spawnSync(which('bash'), ['--noprofile', '--norc'], { input: command, env, encoding: 'utf8' });
+  t.match(out.stdout, new RegExp(`^aws:${role.profile} (49|50)m left$`), 'the module prints the segment');
 });
 
 t.test('a file of the wrong shape is ignored, never evaluated', async (t) => {

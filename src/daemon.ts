@@ -14,10 +14,12 @@ import { AgentAlreadyRunningError, InvalidInputError } from './errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './server/runtime-files.js';
 import { assertLoopbackAddress } from './server/socket-activation.js';
 import { rewriteRouteTokenFiles } from './server/route-token-files.js';
+import type { Notifier } from './server/notify/desktop-notifier.js';
+import { sessionWatch, type NotifySettings } from './server/session-watch.js';
 
 import { catalogFileBeside, settingsFile as defaultSettingsFile } from './paths.js';
 import { CredentialCache } from './store/credential-cache.js';
-import { SsoAgentCore } from './sso/agent.js';
+import { SsoAgentCore, type SessionEvents } from './sso/agent.js';
 import { createClientFactory, type AwsClientFactory } from './sso/clients.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from './sso/clock.js';
 import { persistentCatalog } from './sso/catalog-persistence.js';
@@ -34,6 +36,8 @@ import { TokenKeeper } from './sso/tokens/token-keeper.js';
 
 /** The listening socket systemd hands over (socket activation), for `serve` to pass back as `listenFd`. */
 export { inheritedListenFd } from './server/socket-activation.js';
+/** Whether an agent answers on a socket (`serve --background` waits for its own, and refuses a second copy). */
+export { socketAnswers } from './server/runtime-files.js';
 
 export type { Clock, Random } from './sso/clock.js';
 export type { AwsClientFactory } from './sso/clients.js';
@@ -60,6 +64,8 @@ export interface AgentCoreOptions {
   onProfilesChanged?: (profiles: CatalogRole[]) => void;
   /** Where sessions outlive the process (`serve --persist keychain`); default memory only. */
   vault?: SessionVault;
+  /** What the daemon's desktop notices and prompt state files follow (src/server/notify/). */
+  events?: SessionEvents;
 }
 
 /**
@@ -81,6 +87,7 @@ export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore
   const clients = opts.clients ?? createClientFactory({ env });
   const settingsFile = opts.settingsFile ?? defaultSettingsFile(env);
   const restored = new Set<string>();
+  const events = opts.events ?? {};
 
   const registry: SessionRegistry = new SessionRegistry({
     env, settingsFile, clients, logger,
@@ -97,11 +104,19 @@ export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore
   const catalog = persisted.catalog;
   const registrations = new Registrations({ clock, logger, oidc, config });
   const tokens = new TokenKeeper({ clock, random, policy, logger, oidc, config, portal: (s) => registry.clients(s).portal,
-    onSet: (s, t) => vault.save(s, {
-      startUrl: config(s).startUrl, region: config(s).region, scopes: config(s).scopes, registration: t.registration,
-      token: { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresAt: t.expiresAt, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}) },
-    }),
-    onLost: (s) => { restored.delete(s); vault.remove(s); },
+    onSet: (s, t) => {
+      events.changed?.(s);
+      vault.save(s, {
+        startUrl: config(s).startUrl, region: config(s).region, scopes: config(s).scopes, registration: t.registration,
+        token: { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresAt: t.expiresAt, ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}) },
+      });
+    },
+    onLost: (s, reason, facts) => {
+      restored.delete(s);
+      vault.remove(s);
+      if (reason !== 'logged-out') events.loginNeeded?.(s, reason, facts);
+      events.changed?.(s);
+    },
   });
   const syncs = new SyncScheduler({
     clock, random, policy, logger, catalog, config,
@@ -126,7 +141,7 @@ export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore
     sessionRegion: regionOf, retryDelay: credentialRetryDelay(random),
   });
 
-  const core = new SsoAgentCore({ logger, clock, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
+  const core = new SsoAgentCore({ logger, clock, events, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
   await core.load();
   await core.restore();
   return core;
@@ -154,6 +169,14 @@ export interface DaemonOptions {
   listenFd?: number;
   /** 'keychain': sessions outlive the process in the OS keychain. Default: memory only. */
   persist?: 'keychain';
+  /** Desktop notices: a custom command, or off. Default: the platform's notifier where there is a desktop. */
+  notify?: NotifySettings;
+  /** Opens a URL in the browser (a click on a notice starts a login); the CLI passes its opener. */
+  openUrl?: (url: string) => void;
+  /** Tests inject a notifier; default: session-watch.ts picks the platform's. */
+  notifier?: Notifier;
+  /** `sso-agent stop` asked the agent to end (admin socket): the serve command stops as on SIGTERM. */
+  onStopRequested?: () => void;
 }
 
 export interface RunningDaemon {
@@ -193,12 +216,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let port = 0;
   let serving = false;
   const startedAt = new Date().toISOString();
+  const watch = sessionWatch({
+    runtimeDir, logger, env, ...(opts.notify ? { notify: opts.notify } : {}), ...(opts.openUrl ? { openUrl: opts.openUrl } : {}),
+    ...(opts.notifier ? { notifier: opts.notifier } : {}),
+  });
   const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteRouteTokenFiles(runtimeDir, agentKey, profiles)
     .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
   const coreOpts: CoreFactoryOptions = {
     ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
-    onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
+    onProfilesChanged: (profiles) => { if (serving) { void writeTokens(profiles.map((r) => r.profile)); watch.profilesChanged(); } },
+    events: watch.events,
   };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
@@ -211,7 +239,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const keys = { agentKey, runtimeDir };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
   const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
-  const admin = buildAdminApp({ core, keys, info, logger });
+  const admin = buildAdminApp({ core, keys, info, logger, ...(opts.onStopRequested ? { onStopRequested: opts.onStopRequested } : {}) });
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
@@ -236,6 +264,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   serving = true;
+  watch.attach(core);
   // Every file a shell may point at now holds this start's token.
   await writeTokens(core.listProfiles().map((r) => r.profile));
   logger.info({ port, socket, version: VERSION }, 'listening');
@@ -253,6 +282,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       await Promise.allSettled([tcp.close(), admin.close()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
+      await watch.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not remove the prompt state files'));
       await vault.close();
       await rm(socket, { force: true });
       logger.info('stopped');

@@ -28,3 +28,13 @@ export const DEFAULT_PORT = 8732;
 export function catalogFileBeside(settings: string): string {
   return join(dirname(settings), 'catalog.json');
 }
+
+/**
+ * Where `serve --background` keeps its log (no secret is ever logged): $SSO_AGENT_STATE_DIR, else
+ * the XDG state dir (logs are what it is for), else ~/.local/state/sso-agent.
+ */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SSO_AGENT_STATE_DIR) return env.SSO_AGENT_STATE_DIR;
+  const base = env.XDG_STATE_HOME || join(env.HOME || userInfo().homedir, '.local', 'state');
+  return join(base, 'sso-agent');
+}

@@ -26,6 +26,9 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   'eks-token': { summary: 'an EKS token for kubectl (ExecCredential), signed by the agent', load: () => import('./commands/eks-token.js') },
   kubeconfig: { summary: 'add a kubeconfig entry whose user runs eks-token', load: () => import('./commands/kubeconfig.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
+  export: { summary: 'print a profile\'s keys for a tool (env, fish, powershell, cmd, dotenv, json, process, ini)', load: () => import('./commands/export.js') },
+  prompt: { summary: 'shell prompt segment: profile, session state, time left', load: () => import('./commands/prompt.js') },
+  stop: { summary: 'stop the running agent (e.g. one started with serve --background)', load: () => import('./commands/stop.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

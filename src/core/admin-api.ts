@@ -39,6 +39,8 @@ export const ADMIN_ROUTES = {
   console: profileRoute('/v1/console/'),
   /** GET `?profile=P&cluster=C[&region=R][&apiVersion=V][&EKS_TOKEN_ENV…]` → the ExecCredential bytes `sso-agent eks-token` prints */
   eksToken: '/v1/eks-token',
+  /** POST → StopReply; the agent then shuts down as on SIGTERM (`sso-agent stop`) */
+  stop: '/v1/stop',
 } as const;
 
 /** The caller's environment variables `eks-token` sends along (the agent's environment is not the caller's). */
@@ -81,6 +83,9 @@ export type SyncReply = SyncSummary[];
 export interface SessionRemoveBody { session: string }
 
 export type SessionRemoveReply = SessionRemoved;
+
+/** The agent that is stopping: `sso-agent stop` waits for this process to end. */
+export interface StopReply { pid: number }
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }

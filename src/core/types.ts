@@ -55,6 +55,23 @@ export interface SessionStatus {
   staleAccounts: number;
   /** While a sync runs: how far it got (for progress on a terminal). */
   syncProgress?: SyncProgress;
+  /** While a token is held: when the sign-in itself (not the hourly token) ends, as far as AWS says. */
+  signIn?: SignInEnd;
+}
+
+/**
+ * When a sign-in ends and how that is known (src/sso/tokens/sign-in-end.ts):
+ * - access-token: no refresh token, so the sign-in ends exactly when the access token does.
+ * - client-registration: refreshed in the background; IAM Identity Center does not tell clients the
+ *   refresh token's lifetime (the administrator's session duration), so `endsAt` is the latest it
+ *   can be, the OIDC client registration's expiry. It may end sooner.
+ */
+export interface SignInEnd {
+  /** ISO-8601 UTC of the browser login; absent for a sign-in restored from the keychain. */
+  signedInAt?: string;
+  /** ISO-8601 UTC. */
+  endsAt: string;
+  endsBy: 'access-token' | 'client-registration';
 }
 
 /** A running sync: `accounts` found so far (final once `phase` is 'roles'), `listed` of them done. */

@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import {
   ADMIN_PATTERNS, ADMIN_ROUTES, type AgentInfo, type EnvReply, type LoginReply, type LogoutReply, type ProfilesReply,
-  type SessionRemoveReply, type StatusReply, type SyncReply,
+  type SessionRemoveReply, type StatusReply, type StopReply, type SyncReply,
 } from '../core/admin-api.js';
 import { ForbiddenRequestError, InvalidInputError, BadUsageError } from '../errors.js';
 import type { AgentCore, LoginFlow, LoginRequest, SyncSummary } from '../core/types.js';
@@ -27,6 +27,8 @@ export interface AdminAppOptions {
   logger: Logger;
   /** Epoch ms for what the admin API signs (EKS tokens); Date.now unless a test holds the clock. */
   now?: () => number;
+  /** `sso-agent stop`: without it (an agent embedded in a test) the route says the agent cannot be stopped so. */
+  onStopRequested?: () => void;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -61,6 +63,15 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   });
 
   app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
+
+  app.post(ADMIN_ROUTES.stop, async (_req, reply): Promise<StopReply> => {
+    const stop = opts.onStopRequested;
+    if (!stop) throw new InvalidInputError('this agent is not stopped through its socket: end the process that runs it');
+    logger.info('stop requested over the admin socket');
+    // After the reply is on its way, so `sso-agent stop` hears back before the socket closes.
+    reply.raw.once('finish', () => setImmediate(stop));
+    return { pid: info().pid };
+  });
 
   app.get(ADMIN_ROUTES.profiles, async (): Promise<ProfilesReply> => core.listProfiles());
 

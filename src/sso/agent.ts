@@ -1,9 +1,9 @@
-import { InvalidInputError, LoginFailedError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { InvalidInputError, LoginFailedError, LoginRequiredError, ProfileNotFoundError, reloginHint } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Catalog } from '../store/catalog.js';
 import type { CredentialCache } from '../store/credential-cache.js';
 import type {
-  AgentCore, AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
+  AgentCore, AlreadyLoggedIn, CatalogRole, LoginNeededReason, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
 } from '../core/types.js';
 import type { Clock } from './clock.js';
@@ -34,6 +34,18 @@ export interface CoreParts {
   logins: Logins;
   syncs: SyncScheduler;
   cache: CredentialCache;
+  /** What the daemon's desktop notices and prompt state files follow (src/server/notify/). */
+  events?: SessionEvents;
+}
+
+/** Session events, for what the person sees outside a terminal. Each is optional and must not throw. */
+export interface SessionEvents {
+  /** A token was set or dropped, or a login started: the session's state may have changed. */
+  changed?(session: string): void;
+  /** A person must log in now: IAM Identity Center refused the refresh or the token. */
+  loginNeeded?(session: string, reason: LoginNeededReason, facts: { registrationExpired: boolean }): void;
+  /** A credential request failed because the session needs a login. */
+  requestNeedsLogin?(session: string): void;
 }
 
 /**
@@ -56,6 +68,7 @@ export class SsoAgentCore implements AgentCore {
   private readonly syncs: SyncScheduler;
   private readonly cache: CredentialCache;
   private closed = false;
+  private readonly events: SessionEvents;
 
   constructor(parts: CoreParts) {
     this.log = parts.logger;
@@ -71,6 +84,7 @@ export class SsoAgentCore implements AgentCore {
     this.logins = parts.logins;
     this.syncs = parts.syncs;
     this.cache = parts.cache;
+    this.events = parts.events ?? {};
   }
 
   /** Sessions from the AWS config and the settings, last run's catalog (once), chained profiles. */
@@ -106,6 +120,7 @@ export class SsoAgentCore implements AgentCore {
       refreshable: this.tokens.refreshable(name),
       restored: this.restored.has(name),
       sync: this.syncs.status(name),
+      signIn: this.tokens.signIn(name),
     }, this.catalog));
   }
 
@@ -122,7 +137,12 @@ export class SsoAgentCore implements AgentCore {
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
   async getCredentials(ref: string | CatalogRole): Promise<RoleCredentials> {
     const role = typeof ref === 'string' ? this.resolveProfile(ref) : ref;
-    return role.chained ? this.chained.credentials(role) : this.cache.get(role);
+    try {
+      return await (role.chained ? this.chained.credentials(role) : this.cache.get(role));
+    } catch (err) {
+      if (err instanceof LoginRequiredError) this.events.requestNeedsLogin?.(err.session);
+      throw err;
+    }
   }
 
   servableCredentials(role: CatalogRole): RoleCredentials | undefined {
@@ -152,6 +172,7 @@ export class SsoAgentCore implements AgentCore {
     }
     try {
       const prompt = await this.logins.start(config, req.flow);
+      this.events.changed?.(config.name);
       // AWS took the start URL and region: only now is a session this login added worth keeping.
       await this.registry.confirm(config.name);
       return prompt;

@@ -1,4 +1,4 @@
-import type { SessionConfig, SessionStatus, SyncProgress } from '../core/types.js';
+import type { SessionConfig, SessionStatus, SignInEnd, SyncProgress } from '../core/types.js';
 import type { Catalog } from '../store/catalog.js';
 import type { StateView } from './tokens/session-state.js';
 
@@ -11,6 +11,8 @@ export interface SessionFacts {
   refreshable: boolean;
   restored: boolean;
   sync: { lastSync?: number; lastError?: string; progress?: SyncProgress };
+  /** When the held sign-in ends, as far as AWS says; undefined without a token. */
+  signIn: SignInEnd | undefined;
 }
 
 /** The status view of a session: counts from the catalog, the rest from the owners' facts. */
@@ -34,5 +36,6 @@ export function sessionStatus(facts: SessionFacts, catalog: Catalog): SessionSta
     accounts: accounts?.size ?? 0,
     roles,
     staleAccounts: stale,
+    ...(facts.signIn ? { signIn: facts.signIn } : {}),
   };
 }

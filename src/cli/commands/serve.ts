@@ -1,12 +1,25 @@
 import type { Level } from 'pino';
 import { BadUsageError } from '../../errors.js';
-import { DEFAULT_PORT } from '../../paths.js';
 import { inheritedListenFd, startDaemon } from '../../daemon.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { routeWarningsToLog } from '../../process-warnings.js';
+import { DEFAULT_PORT, socketPath, stateDir } from '../../paths.js';
+import { rotatingLog, type RotatingLog } from '../../rotating-log.js';
+import { startBackground } from '../background/start-background.js';
+import { openUrl } from '../open-url.js';
+
+/** `serve --background`: the same serve, detached; this process returns once it answers. */
+async function background(argv: string[], socket: string | undefined): Promise<number> {
+  const args = argv.filter((a) => a !== '--background');
+  if (args.some((a) => a === '--log-file' || a.startsWith('--log-file='))) throw new BadUsageError('--background logs to the state dir; leave out --log-file');
+  const started = await startBackground({ args, socket: socket ?? socketPath(), stateDir: stateDir(), env: process.env });
+  process.stdout.write(`sso-agent is running in the background (pid ${started.pid}); log: ${started.logFile}\nStop it with \`sso-agent stop\`.\n`);
+  return 0;
+}
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
+                       [--background] [--log-file FILE] [--notify-command CMD] [--no-notify]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
@@ -21,6 +34,19 @@ Options:
   --persist keychain       keep each session's sign-in (refresh token, client registration) in the
                            OS keychain, so a restart or reboot needs no new login; a locked or
                            missing keychain is reported and the agent runs memory-only
+  --background             for machines without systemd or launchd (WSL, containers): start the
+                           agent detached, logging to ${'$'}XDG_STATE_HOME/sso-agent/agent.log (rotated),
+                           and return once it answers; \`sso-agent stop\` ends it
+  --log-file FILE          log to FILE instead of stdout (rotated at 5 MB, 3 old files kept)
+  --notify-command CMD     run CMD "TITLE" "TEXT" for desktop notices instead of notify-send
+                           (Linux) or osascript (macOS); /bin/sh runs CMD, so it may carry its
+                           own arguments (quote a path with spaces)
+  --no-notify              no desktop notices (SSO_AGENT_NOTIFY=off does the same)
+
+Desktop notices: when a session needs a login (the sign-in ended, or a tool asked for one that
+needs it) and 15 minutes before a sign-in ends where AWS says when, once per session per hour
+however many tools ask. Linux: notify-send, only in a desktop session (D-Bus and a display);
+clicking it starts the login in the browser. macOS: osascript.
 `;
 
 /** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
@@ -38,6 +64,10 @@ export const command: Command = async (argv) => {
     'sync-interval': { type: 'string' },
     'log-level': { type: 'string' },
     persist: { type: 'string' },
+    background: { type: 'boolean' },
+    'log-file': { type: 'string' },
+    'notify-command': { type: 'string' },
+    'no-notify': { type: 'boolean' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -57,19 +87,37 @@ export const command: Command = async (argv) => {
     opts.persist = 'keychain';
   }
 
+  if (values['notify-command'] !== undefined && values['notify-command'].trim() === '') throw new BadUsageError('--notify-command needs a command, e.g. --notify-command "my-notifier --urgent"');
+  if (values['notify-command'] !== undefined || values['no-notify']) {
+    opts.notify = { ...(values['notify-command'] ? { command: values['notify-command'] } : {}), ...(values['no-notify'] ? { off: true } : {}) };
+  }
+  if (values.background) return background(argv, values.socket);
+  let log: RotatingLog | undefined;
+  if (values['log-file'] !== undefined) {
+    log = rotatingLog(values['log-file']);
+    opts.logStream = log;
+  }
+  opts.openUrl = (url) => {
+    void openUrl(url).then((b) => b.once('error', () => {}), () => {});
+  };
+  let stopNow: (signal: NodeJS.Signals | 'stop') => void = () => {};
+  opts.onStopRequested = () => stopNow('stop');
+
   const daemon = await startDaemon(opts);
   routeWarningsToLog(daemon.logger);
   return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      daemon.logger.info({ signal }, 'signal received');
+    const stop = (signal: NodeJS.Signals | 'stop') => {
+      daemon.logger.info({ signal }, signal === 'stop' ? 'stopping' : 'signal received');
       setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
       daemon.close().then(() => {
         daemon.logger.flush();
+        log?.close();
         // Anything still holding the loop open (a stuck client, a timer) must not delay the exit.
         setTimeout(() => process.exit(0), 200).unref();
         resolve(0);
       }, () => resolve(0));
     };
+    stopNow = stop;
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     // As daemons do: SIGHUP re-reads the configuration instead of ending the process.

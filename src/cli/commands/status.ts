@@ -5,11 +5,15 @@ import type { SessionStatus } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { formatTable, relativeTime } from '../table.js';
+import { signInLine } from '../sign-in-text.js';
 
 const HELP = `Usage: sso-agent status [--json]
 
 The agent (version, pid, port, socket) and each session: state, token expiry, last sync and
-counts. Never prints a secret. Under \`serve --persist keychain\` it says whether the keychain
+counts. Never prints a secret. For each signed-in session it says when the sign-in itself ends
+(a browser login is needed then): exactly, when there is no refresh token (the access token is the
+sign-in); otherwise at the latest when the agent's OIDC client registration expires, since AWS
+does not tell clients the session duration your administrator set. \`--json\`: "signIn". Under \`serve --persist keychain\` it says whether the keychain
 is in use (or why not), and sessions brought back from it at start show as "(restored)".
 
 Exit status: 0 when every session can serve credentials, 3 when any session needs a login
@@ -46,7 +50,9 @@ export function formatStatus(s: StatusReply, now: number): string {
   const hints = s.sessions
     .filter((x) => needsLogin(x.state))
     .map((x) => `${x.name}: ${reloginHint(x.name)}`);
+  const ends = s.sessions.map((x) => signInLine(x, now)).filter((l) => l !== undefined);
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
+    + (ends.length ? '\n' + ends.join('\n') + '\n' : '')
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
 }
 

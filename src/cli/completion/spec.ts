@@ -19,7 +19,7 @@ const SESSION = { session: 'sessions' } as const;
 const PORT = { port: 'text' } as const;
 
 export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
-  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'] } },
+  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'], background: null, 'log-file': 'files', 'notify-command': 'text', 'no-notify': null } },
   login: { summary: 'log in to an SSO session', flags: { ...SESSION, 'start-url': 'text', region: 'text', 'device-code': null, pkce: null, 'no-browser': null, scopes: 'text', force: null } },
   logout: { summary: 'log out of a session', flags: { ...SESSION, all: null } },
   sync: { summary: 're-list accounts and roles now', flags: { ...SESSION, json: null } },
@@ -45,6 +45,9 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   kubeconfig: { summary: 'a kubeconfig entry that runs eks-token', flags: { 'cluster-name': 'text', endpoint: 'text', 'ca-file': 'files', 'ca-data': 'text', region: 'text', context: 'text', kubeconfig: 'files', 'dry-run': null }, positional: 'profiles' },
   completion: { summary: 'shell completion script', flags: {}, positional: ['bash', 'zsh', 'fish'] },
   help: { summary: 'help for a command', flags: {}, positional: 'commands' },
+  export: { summary: 'a profile\'s keys for a tool', flags: { format: ['env', 'fish', 'powershell', 'cmd', 'dotenv', 'json', 'process', 'ini'], force: null }, positional: 'profiles' },
+  prompt: { summary: 'shell prompt segment', flags: { init: ['bash', 'zsh', 'fish'] } },
+  stop: { summary: 'stop the running agent', flags: { socket: 'files' } },
 };
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -3,7 +3,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { loadPortalSdk } from '../clients.js';
 import { LoginRequiredError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { LoginNeededReason, LogoutResult, SessionConfig } from '../../core/types.js';
+import type { LoginNeededReason, LogoutResult, SessionConfig, SignInEnd } from '../../core/types.js';
 import { SingleFlight } from '../../store/single-flight.js';
 import type { Clock, Random, TimerHandle } from '../clock.js';
 import { awsErrorName, isRefreshRejected, isTokenRejected, mapLoginError } from '../aws-errors.js';
@@ -11,6 +11,7 @@ import { nextDelay, type RetryPolicy } from '../retry-policy.js';
 import { createTokenWithRefreshToken, type TokenAnswer } from '../login/create-token.js';
 import type { Registration } from '../login/registration.js';
 import { sessionState, tokenRefreshAt, type StateView } from './session-state.js';
+import { signInEnd } from './sign-in-end.js';
 
 /** A refresh that failed for a transient reason is retried no sooner than this. */
 export const REFRESH_RETRY_MIN_MS = 30_000;
@@ -30,6 +31,8 @@ export interface Token {
   refreshToken?: string;
   /** A refresh token belongs to the client that got it. */
   registration: Registration;
+  /** When the person logged in (a refresh keeps it); unknown for a token restored from the keychain. */
+  signedInAt?: number;
 }
 
 interface Slot {
@@ -50,8 +53,8 @@ export interface TokenKeeperOptions {
   config: (session: string) => SessionConfig;
   /** A token was set (login, refresh, restore): the vault keeps it (`--persist keychain`). */
   onSet?: (session: string, token: Token) => void;
-  /** The token is gone for good (rejected, logged out): the vault forgets it. */
-  onLost?: (session: string) => void;
+  /** The token is gone for good (rejected, logged out): the vault forgets it; `registrationExpired` tells why a refresh failed. */
+  onLost?: (session: string, reason: LoginNeededReason, facts: { registrationExpired: boolean }) => void;
 }
 
 /**
@@ -73,8 +76,8 @@ export class TokenKeeper {
     return s;
   }
 
-  /** A login or refresh answered: hold the token and schedule its refresh. */
-  set(session: string, answer: TokenAnswer, registration: Registration): void {
+  /** A login or refresh answered: hold the token and schedule its refresh. A refresh passes the token it renews. */
+  set(session: string, answer: TokenAnswer, registration: Registration, refreshOf?: Token): void {
     const s = this.slot(session);
     const now = this.opts.clock.now();
     const previous = s.token;
@@ -84,6 +87,8 @@ export class TokenKeeper {
     s.token = {
       accessToken: answer.accessToken, issuedAt: now, expiresAt: now + answer.expiresInS * 1000,
       ...(refreshToken ? { refreshToken } : {}), registration,
+      // A refresh keeps the sign-in's start (unknown for one restored from the keychain); a login is now.
+      ...(refreshOf ? (refreshOf.signedInAt !== undefined ? { signedInAt: refreshOf.signedInAt } : {}) : { signedInAt: now }),
     };
     s.lost = undefined;
     s.failures = 0;
@@ -119,6 +124,16 @@ export class TokenKeeper {
       refreshing: this.refreshes.has(session) || (s?.failures ?? 0) > 0,
       ...(s?.lost ? { lost: s.lost } : {}),
     }, this.opts.clock.now());
+  }
+
+  /** When the held sign-in ends, as far as AWS says (sign-in-end.ts); undefined without a token. */
+  signIn(session: string): SignInEnd | undefined {
+    const token = this.slots.get(session)?.token;
+    if (!token) return undefined;
+    return signInEnd({
+      ...(token.signedInAt !== undefined ? { signedInAt: token.signedInAt } : {}),
+      tokenExpiresAt: token.expiresAt, refreshable: Boolean(token.refreshToken), registrationExpiresAt: token.registration.expiresAt,
+    });
   }
 
   expiresAt(session: string): number | undefined {
@@ -188,11 +203,12 @@ export class TokenKeeper {
   }
 
   /** The session can no longer call the portal: a person must log in. Returns the error that says so. */
-  lose(session: string, reason: LoginNeededReason): LoginRequiredError {
+  lose(session: string, reason: LoginNeededReason, facts?: { registrationExpired: boolean }): LoginRequiredError {
     const s = this.slot(session);
+    const registrationExpired = facts?.registrationExpired === true || (s.token !== undefined && s.token.registration.expiresAt <= this.opts.clock.now());
     s.token = undefined;
     s.lost = reason;
-    this.opts.onLost?.(session);
+    this.opts.onLost?.(session, reason, { registrationExpired });
     s.failures = 0;
     this.opts.clock.clearTimeout(s.timer);
     s.timer = undefined;
@@ -246,7 +262,8 @@ export class TokenKeeper {
       if (s.token !== token) return;
       if (isRefreshRejected(err)) {
         logger.warn({ session, err: awsErrorName(err) }, 'token refresh rejected; login needed');
-        throw this.lose(session, 'refresh-rejected');
+        // InvalidClientException: the OIDC client registration the refresh token belongs to is gone.
+        throw this.lose(session, 'refresh-rejected', { registrationExpired: awsErrorName(err) === 'InvalidClientException' });
       }
       s.failures++;
       const delay = nextDelay(s.failures, err, this.opts.random, this.opts.policy);
@@ -264,7 +281,7 @@ export class TokenKeeper {
       throw mapLoginError(err, this.opts.config(session));
     }
     if (s.token !== token) return;
-    this.set(session, answer, token.registration);
+    this.set(session, answer, token.registration, token);
     logger.info({ session, rotated: Boolean(answer.refreshToken), expiresAt: new Date(s.token.expiresAt).toISOString() }, 'token refreshed');
   }
 }

@@ -8,6 +8,9 @@ import type {
 } from './store/types.js';
 
 import type { PersistStatus } from './sso/persist/session-vault.js';
+import type { GrantInfo, GrantKind } from './store/grants.js';
+
+export type { GrantInfo, GrantKind } from './store/grants.js';
 
 export type { AlreadyLoggedIn } from './store/types.js';
 
@@ -39,6 +42,12 @@ export const ADMIN_ROUTES = {
   credentialProcess: '/v1/credential-process',
   /** GET → ConsoleReply (src/server/to-console-reply.ts) */
   console: profileRoute('/v1/console/'),
+  /** POST GrantRequest → GrantReply; GET → GrantInfo[] */
+  grants: '/v1/grants',
+  /** POST {id} → {revoked} */
+  grantRevoke: '/v1/grants/revoke',
+  /** POST {id}: long poll held by `sso-agent ssh`; the grant ends when this request's connection closes */
+  grantHold: '/v1/grants/hold',
 } as const;
 
 /** Every path the server answers, as Fastify patterns (the 404/405 split reads it too). */
@@ -54,6 +63,8 @@ export interface AgentInfo {
   startedAt: string;
   /** Where sessions are kept (`serve --persist keychain`), and why the keychain is unavailable if it is. */
   persist?: PersistStatus;
+  /** `serve --container-address`, and whether the address is there and served now. */
+  containers?: { address: string; port: number; listening: boolean }[];
 }
 
 export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
@@ -81,3 +92,30 @@ export type SessionRemoveReply = SessionRemoved;
 
 /** What `GET /v1/env/:profile` answers: everything `sso-agent env` prints. */
 export interface EnvReply { profile: string; uri: string; token: string; tokenFile: string; /** The session's region (a chained profile's own, if set). */ region?: string }
+
+/** What `POST /v1/grants` takes: the profiles to grant and where the grant's token will work. */
+export interface GrantRequest {
+  kind: GrantKind;
+  profiles: string[];
+  /** Container grants: lifetime in seconds (default: until the agent stops). */
+  ttlSeconds?: number;
+  label?: string;
+  /** ssh grants: the remote end's loopback port, which the remote SDKs put in their Host header. */
+  remotePort?: number;
+}
+
+/** A new grant: the token (shown once), and the credentials URI of each granted profile. */
+export interface GrantReply {
+  grant: GrantInfo;
+  token: string;
+  uris: Record<string, string>;
+  /** The first profile's session region. */
+  region?: string;
+  /**
+   * Container grants: the agent also serves the ECS endpoint (169.254.170.2:80), so the grant can
+   * set AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, which SDKs that accept no other host use.
+   */
+  ecsEndpoint?: boolean;
+  /** ssh grants: the agent's loopback port dedicated to this grant (the local end of `ssh -R`). */
+  listenerPort?: number;
+}

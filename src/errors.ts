@@ -56,6 +56,12 @@ export const ERROR_TABLE = {
   AssumeRoleInvalid: { status: 400, exit: 1 },
   // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
   SourceCredentialsRejected: { status: 409, exit: 1 },
+  // Grants (containers, ssh): a token that is not a grant for this listener, a profile the grant
+  // does not name, an unknown grant id, an agent started without a container address.
+  GrantRequired: { status: 403, exit: 1 },
+  ProfileNotGranted: { status: 403, exit: 1 },
+  GrantNotFound: { status: 404, exit: 1 },
+  NoContainerAddress: { status: 409, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -265,6 +271,33 @@ export class SourceCredentialsRejectedError extends AgentError {
   readonly code = 'SourceCredentialsRejected';
 }
 
+// ---- grants (containers, ssh) -------------------------------------------------------------------
+
+export class GrantRequiredError extends AgentError {
+  readonly code = 'GrantRequired';
+}
+
+export class ProfileNotGrantedError extends AgentError {
+  readonly code = 'ProfileNotGranted';
+  constructor(profile: string, grantId: string) {
+    super(`grant ${grantId} does not cover profile ${profile}: grant it on the host with \`sso-agent env ${profile} --container\` (or name it in \`sso-agent ssh\`)`);
+  }
+}
+
+export class GrantNotFoundError extends AgentError {
+  readonly code = 'GrantNotFound';
+  constructor(id: string) {
+    super(`no grant ${id}: list them with \`sso-agent grants\``);
+  }
+}
+
+export class NoContainerAddressError extends AgentError {
+  readonly code = 'NoContainerAddress';
+  constructor() {
+    super('the agent has no container address: start it with `sso-agent serve --container-address 169.254.170.2` (or `sso-agent service install --container-address …`)');
+  }
+}
+
 /** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
@@ -278,6 +311,8 @@ export const ERROR_CLASSES = [
   // chained roles
   ChainedProfileError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
   UpstreamUnreachableError,
+  // grants
+  GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
+  grants: { summary: 'list or revoke container and ssh grants', load: () => import('./commands/grants.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

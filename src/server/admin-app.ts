@@ -14,6 +14,7 @@ import { profileToken } from './profile-token.js';
 import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
+import { type GrantDoors, registerGrantRoutes } from './admin-grants.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 
@@ -23,6 +24,8 @@ export interface AdminAppOptions {
   /** Facts about the running agent for /v1/status; a function because the port is known only after listen. */
   info: () => AgentInfo;
   logger: Logger;
+  /** Container and ssh grants; without it the grant routes answer 404. */
+  doors?: GrantDoors;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -55,6 +58,8 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
   });
+
+  if (opts.doors) registerGrantRoutes(app, core, opts.doors);
 
   app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
 

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
+import { AccessDeniedError, MissingAuthorizationError, RouteNotFoundError, isAgentError } from '../errors.js';
+import { GrantStore } from '../store/grants.js';
+import { tokenRefusal } from './check-grant.js';
+import { listenerOf } from './listener-identity.js';
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
@@ -29,6 +32,34 @@ export interface CredentialsAppOptions {
   logger: Logger;
   /** For `uptimeSeconds` in /health; injectable for tests. */
   now?: () => number;
+  /** Container and ssh grants, checked on their listeners (default: none). */
+  grants?: GrantStore;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Fastify's validated server options (defaults filled in), as it hands them to a server factory. */
+interface ServerTimeouts { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number }
+
+/**
+ * Every listener's http server, the loopback one and the extra ones (listener-server.ts): the same
+ * header limit and the timeouts Fastify sets on a server it makes itself.
+ */
+export function createCredentialsServer(handler: Handler, o: ServerTimeouts): Server {
+  const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, handler);
+  server.keepAliveTimeout = o.keepAliveTimeout;
+  server.requestTimeout = o.requestTimeout;
+  server.setTimeout(o.connectionTimeout);
+  return server;
+}
+
+/** What extra listeners need of an app: its request handler (fast path, then Fastify) and timeouts. */
+const extraListenerParts = new WeakMap<FastifyInstance, { handler: Handler; timeouts: ServerTimeouts }>();
+
+export function appRequestHandling(app: FastifyInstance): { handler: Handler; timeouts: ServerTimeouts } {
+  const parts = extraListenerParts.get(app);
+  if (!parts) throw new Error('not a credentials app (buildCredentialsApp)');
+  return parts;
 }
 
 /** Limits sized for what SDKs send: a profile path, an Authorization header, a few standard headers. */
@@ -56,24 +87,18 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const tokens = new HeldTokens(keys.agentKey);
+  const grants = opts.grants ?? new GrantStore();
   let closing = false;
   // At debug level every request goes through the app, whose onResponse hook logs it.
   const warm = logger.isLevelEnabled('debug')
     ? () => false
-    : warmCredentialsResponder({ core, tokens, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
-  const app = Fastify({
+    : warmCredentialsResponder({ core, tokens, grants, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
+  let timeouts: ServerTimeouts | undefined;
+  const app: FastifyInstance = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
     serverFactory: (handler, options) => {
-      const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, (req, res) => {
-        if (!warm(req, res)) handler(req, res);
-      });
-      // What Fastify sets on a server it makes itself; it hands its validated options (defaults
-      // filled in) to the factory.
-      const o = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
-      server.keepAliveTimeout = o.keepAliveTimeout;
-      server.requestTimeout = o.requestTimeout;
-      server.setTimeout(o.connectionTimeout);
-      return server;
+      timeouts = options as unknown as ServerTimeouts;
+      return createCredentialsServer((req, res) => { if (!warm(req, res)) handler(req, res); }, timeouts);
     },
     logger: false,
     exposeHeadRoutes: false,
@@ -84,12 +109,20 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     schemaController: NO_SCHEMAS,
   });
 
+  // Extra listeners hand their requests to the same fast path and the same app (app.routing).
+  extraListenerParts.set(app, {
+    handler: (req, res) => { if (!warm(req, res)) app.routing(req, res); },
+    get timeouts(): ServerTimeouts { return timeouts as ServerTimeouts; },
+  });
+
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));
 
   // Every guard in one hook, before any route (and before the 404 handler) runs. A done-callback
   // hook, not an async one: nothing here awaits, and a promise per request costs throughput.
   app.addHook('onRequest', (req, _reply, done) => {
-    done(refusal(req.raw, port(), req.routeOptions.url === OAUTH_CALLBACK_PATH));
+    const listener = listenerOf(req.raw);
+    // The OAuth redirect belongs to the loopback listener only: containers and ssh peers get none.
+    done(refusal(req.raw, port(), listener.kind === 'loopback' && req.routeOptions.url === OAUTH_CALLBACK_PATH, listener));
   });
 
   // Registered only when debug is on: the hot path should not build log objects nobody writes.
@@ -110,12 +143,15 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       // Only a caller holding a valid token for this very name learns that the profile is gone;
       // anyone else gets the same 403 as for an existing profile, so names cannot be probed.
       if (isAgentError(err) && err.code === 'ProfileNotFound') {
+        const listener = listenerOf(req.raw);
+        if (listener.kind !== 'loopback') throw tokenRefusal(listener, presented, { profile: ref }, tokens, grants) ?? err;
         if (verifyProfileToken(keys.agentKey, ref, presented)) throw err;
         throw new AccessDeniedError(ref);
       }
       throw err;
     }
-    if (!tokens.matches(role, presented)) throw new AccessDeniedError(ref);
+    const refused = tokenRefusal(listenerOf(req.raw), presented, role, tokens, grants);
+    if (refused) throw refused;
     const creds = await core.getCredentials(role);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
       .send(containerCredentialsBody(creds));
@@ -134,6 +170,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   });
 
   app.get<{ Querystring: Record<string, unknown> }>(OAUTH_CALLBACK_PATH, async (req, reply) => {
+    if (listenerOf(req.raw).kind !== 'loopback') throw new RouteNotFoundError(`no route ${OAUTH_CALLBACK_PATH} on this listener`);
     const q = req.query ?? {};
     const pick = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     const query: OAuthCallbackQuery = {

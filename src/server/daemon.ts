@@ -15,6 +15,10 @@ import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
 import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
 import { rewriteTokenFiles } from './token-files.js';
+import { GrantStore } from '../store/grants.js';
+import { type ContainerListener, watchContainerAddress } from './container-listener.js';
+import { listenExtra } from './listener-server.js';
+import { RemoteListeners } from './remote-listeners.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -38,6 +42,10 @@ export interface DaemonOptions {
   listenFd?: number;
   /** 'keychain': sessions outlive the process in the OS keychain. Default: memory only. */
   persist?: 'keychain';
+  /** `--container-address`: also listen there (the agent's port unless one is given) for container grants, whenever it exists. */
+  containerAddresses?: { address: string; port?: number }[];
+  /** How often the container address is looked for (default container-listener.ts ADDRESS_POLL_MS). */
+  containerPollMs?: number;
 }
 
 export interface RunningDaemon {
@@ -98,9 +106,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 
   const keys = { agentKey, runtimeDir };
-  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
-  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
-  const admin = buildAdminApp({ core, keys, info, logger });
+  // Grants end with the agent; an ssh grant's listener closes with its grant.
+  let remote: RemoteListeners | undefined;
+  const grants = new GrantStore({ onEnd: (g) => { if (g.kind === 'remote') void remote?.close(g.id); } });
+  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger, grants });
+  remote = new RemoteListeners(tcp);
+  const remoteListeners = remote;
+  const containerAddresses = opts.containerAddresses ?? [];
+  let containers: ContainerListener[] = [];
+  const containerInfo = (): { address: string; port: number; listening: boolean }[] =>
+    containerAddresses.map((c, i) => ({ address: c.address, port: c.port ?? port, listening: containers[i]?.listening() ?? false }));
+  const info = (): AgentInfo => ({
+    version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe(),
+    ...(containerAddresses.length ? { containers: containerInfo() } : {}),
+  });
+  const doors = { grants, containerAddresses, port: () => port, openRemote: (id: string, rp: number) => remoteListeners.open(id, rp) };
+  const admin = buildAdminApp({ core, keys, info, logger, doors });
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
@@ -125,9 +146,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   serving = true;
+  containers = containerAddresses.map((c) => watchContainerAddress({
+    address: c.address, logger, open: () => listenExtra(tcp, { kind: 'container', ...c }, c.address, c.port ?? port),
+    ...(opts.containerPollMs !== undefined ? { pollMs: opts.containerPollMs } : {}),
+  }));
+  await Promise.all(containers.map((c) => c.ready));
   // Every file a shell may point at now holds this start's token.
   await writeTokens(core.listProfiles().map((r) => r.profile));
-  logger.info({ port, socket, version: VERSION }, 'listening');
+  logger.info({ port, socket, version: VERSION, ...(containerAddresses.length ? { containers: containerInfo() } : {}) }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -139,7 +165,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         admin.server.closeAllConnections();
       }, SHUTDOWN_GRACE_MS);
       cut.unref();
-      await Promise.allSettled([tcp.close(), admin.close()]);
+      grants.clear();
+      await Promise.allSettled([tcp.close(), admin.close(), ...containers.map((c) => c.close()), remoteListeners.closeAll()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
       await vault.close();

@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, UriTooLongError,
 } from '../errors.js';
-import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
+import { browserHeader, hostHeaderCount } from './check-host.js';
+import { LOOPBACK, type ListenerIdentity, listenerHostOk } from './listener-identity.js';
 
 /** What the guard reads of a request: node's IncomingMessage and Fastify's request both have it. */
 export interface GuardedRequest {
@@ -21,12 +22,14 @@ export const MAX_URL_LENGTH = 2048;
  * path, so a request refused by one is refused by the other. Returns rather than throws: the fast
  * path asks on every request, and refusals are rare.
  */
-export function refusal(req: GuardedRequest, port: number, isOAuthCallback: boolean): AgentError | undefined {
+export function refusal(req: GuardedRequest, port: number, isOAuthCallback: boolean, listener: ListenerIdentity = LOOPBACK): AgentError | undefined {
   if (hostHeaderCount(req.rawHeaders) > 1) {
     return new BadRequestError('the request carries more than one Host header (RFC 9112 requires a single one)');
   }
-  if (!checkHost(req.headers.host, port)) {
-    return new ForbiddenRequestError('the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
+  if (!listenerHostOk(listener, req.headers.host, port)) {
+    return new ForbiddenRequestError(listener.kind === 'container'
+      ? 'the Host header must be the container address with the agent\'s port (DNS-rebinding guard)'
+      : 'the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
   }
   if (req.headers.origin !== undefined) {
     return new ForbiddenRequestError('requests from web pages (with an Origin header) are refused: credentials are for local SDKs only');

@@ -3,6 +3,9 @@ import type { AgentCore } from '../store/types.js';
 import { refusal } from './request-guard.js';
 import { containerCredentialsReply } from './to-container-credentials.js';
 import type { HeldTokens } from './held-tokens.js';
+import { GrantStore } from '../store/grants.js';
+import { tokenRefusal } from './check-grant.js';
+import { listenerOf } from './listener-identity.js';
 
 export const CREDENTIALS_PREFIX = '/v1/credentials/';
 
@@ -15,6 +18,8 @@ const PLAIN_REF = /^[A-Za-z0-9._~:-]+$/;
 export interface WarmCredentialsOptions {
   core: AgentCore;
   tokens: HeldTokens;
+  /** Container and ssh grants (default: none). */
+  grants?: GrantStore;
   port: () => number;
   /** True once the app is closing: then Fastify answers (503, `Connection: close`). */
   closing: () => boolean;
@@ -32,12 +37,14 @@ export interface WarmCredentialsOptions {
  */
 export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { core, tokens, port, closing, maxRefLength } = opts;
+  const grants = opts.grants ?? new GrantStore();
   return (req, res) => {
     const url = req.url;
     if (url === undefined || !url.startsWith(CREDENTIALS_PREFIX) || closing()) return false;
     const ref = url.slice(CREDENTIALS_PREFIX.length);
     if (ref.length > maxRefLength || !PLAIN_REF.test(ref)) return false;
-    if (refusal(req, port(), false) !== undefined) return false;
+    const listener = listenerOf(req);
+    if (refusal(req, port(), false, listener) !== undefined) return false;
     const presented = req.headers.authorization;
     if (presented === undefined || presented === '') return false;
     let role;
@@ -46,7 +53,7 @@ export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: In
     } catch {
       return false;
     }
-    if (!tokens.matches(role, presented)) return false;
+    if (tokenRefusal(listener, presented, role, tokens, grants) !== undefined) return false;
     const creds = core.servableCredentials(role);
     if (creds === undefined) return false;
     const reply = containerCredentialsReply(creds);

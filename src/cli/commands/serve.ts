@@ -6,8 +6,10 @@ import { inheritedListenFd } from '../../server/socket-activation.js';
 import { parseCommandArgs, rejectPositionals, parseDurationAtLeast, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { routeWarningsToLog } from '../../process-warnings.js';
+import { parseContainerAddress } from '../parse-container-address.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
+                       [--container-address ADDR]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
@@ -22,6 +24,13 @@ Options:
   --persist keychain       keep each session's sign-in (refresh token, client registration) in the
                            OS keychain, so a restart or reboot needs no new login; a locked or
                            missing keychain is reported and the agent runs memory-only
+  --container-address ADDR[:PORT]
+                           also listen on ADDR (same port, unless :PORT) for containers, e.g.
+                           169.254.170.2 on a Docker network; bound whenever the address exists,
+                           also when it appears later. Only container grants work there
+                           (\`sso-agent env PROFILE --container\`). Repeatable; default
+                           $SSO_AGENT_CONTAINER_ADDRESS (comma-separated). 169.254.170.2:80 also
+                           serves SDKs that know only the ECS endpoint (RELATIVE_URI)
 `;
 
 /** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
@@ -39,6 +48,7 @@ export const command: Command = async (argv) => {
     'sync-interval': { type: 'string' },
     'log-level': { type: 'string' },
     persist: { type: 'string' },
+    'container-address': { type: 'string', multiple: true },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -57,6 +67,9 @@ export const command: Command = async (argv) => {
     if (values.persist !== 'keychain') throw new UsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
     opts.persist = 'keychain';
   }
+
+  const containerAddresses = values['container-address'] ?? (process.env.SSO_AGENT_CONTAINER_ADDRESS || undefined)?.split(',');
+  if (containerAddresses !== undefined) opts.containerAddresses = containerAddresses.map((a) => parseContainerAddress(a.trim()));
 
   const daemon = await startDaemon(opts);
   routeWarningsToLog(daemon.logger);

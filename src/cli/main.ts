@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
   grants: { summary: 'list or revoke container and ssh grants', load: () => import('./commands/grants.js') },
+  ssh: { summary: 'ssh to a host whose SDKs use the given profiles through this agent', load: () => import('./commands/ssh.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

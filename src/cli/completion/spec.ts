@@ -44,6 +44,7 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   completion: { summary: 'shell completion script', flags: {}, positional: ['bash', 'zsh', 'fish'] },
   help: { summary: 'help for a command', flags: {}, positional: 'commands' },
   grants: { summary: 'list or revoke grants', flags: { json: null }, positional: ['revoke'] },
+  ssh: { summary: 'ssh with profiles forwarded', flags: { 'remote-port': 'text', region: 'text' }, positional: 'profiles' },
 };
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -6,6 +6,7 @@ import { AccessDeniedError, MissingAuthorizationError, RouteNotFoundError, isAge
 import { GrantStore } from '../store/grants.js';
 import { tokenRefusal } from './check-grant.js';
 import { listenerOf } from './listener-identity.js';
+import { checkHost } from './check-host.js';
 import type { AgentCore, CatalogRole, OAuthCallbackQuery, SessionState } from '../store/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
@@ -34,6 +35,8 @@ export interface CredentialsAppOptions {
   now?: () => number;
   /** Container and ssh grants, checked on their listeners (default: none). */
   grants?: GrantStore;
+  /** A second port the OAuth redirect may name in its Host (`serve --callback-port`, for `ssh -L`). */
+  callbackPort?: number;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -122,7 +125,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   app.addHook('onRequest', (req, _reply, done) => {
     const listener = listenerOf(req.raw);
     // The OAuth redirect belongs to the loopback listener only: containers and ssh peers get none.
-    done(refusal(req.raw, port(), listener.kind === 'loopback' && req.routeOptions.url === OAUTH_CALLBACK_PATH, listener));
+    const isCallback = listener.kind === 'loopback' && req.routeOptions.url === OAUTH_CALLBACK_PATH;
+    done(refusal(req.raw, isCallback && opts.callbackPort !== undefined && checkHost(req.headers.host, opts.callbackPort) ? opts.callbackPort : port(), isCallback, listener));
   });
 
   // Registered only when debug is on: the hot path should not build log objects nobody writes.

@@ -44,6 +44,11 @@ export interface DaemonOptions {
   persist?: 'keychain';
   /** `--container-address`: also listen there (the agent's port unless one is given) for container grants, whenever it exists. */
   containerAddresses?: { address: string; port?: number }[];
+  /**
+   * `--callback-port`: the port the PKCE redirect names (default: the agent's). For a login on a
+   * remote host through `ssh -L CALLBACK:127.0.0.1:PORT`, when the local PORT is taken.
+   */
+  callbackPort?: number;
   /** How often the container address is looked for (default container-listener.ts ADDRESS_POLL_MS). */
   containerPollMs?: number;
 }
@@ -93,7 +98,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteTokenFiles(runtimeDir, agentKey, profiles)
     .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
   const coreOpts: CoreFactoryOptions = {
-    ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
+    ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${opts.callbackPort ?? port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
     onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
   };
@@ -109,7 +114,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   // Grants end with the agent; an ssh grant's listener closes with its grant.
   let remote: RemoteListeners | undefined;
   const grants = new GrantStore({ onEnd: (g) => { if (g.kind === 'remote') void remote?.close(g.id); } });
-  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger, grants });
+  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger, grants, ...(opts.callbackPort ? { callbackPort: opts.callbackPort } : {}) });
   remote = new RemoteListeners(tcp);
   const remoteListeners = remote;
   const containerAddresses = opts.containerAddresses ?? [];

@@ -9,7 +9,7 @@ import { routeWarningsToLog } from '../../process-warnings.js';
 import { parseContainerAddress } from '../parse-container-address.js';
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
-                       [--container-address ADDR]
+                       [--container-address ADDR[:PORT]] [--callback-port N]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
@@ -31,6 +31,9 @@ Options:
                            (\`sso-agent env PROFILE --container\`). Repeatable; default
                            $SSO_AGENT_CONTAINER_ADDRESS (comma-separated). 169.254.170.2:80 also
                            serves SDKs that know only the ECS endpoint (RELATIVE_URI)
+  --callback-port N        the port the browser login's redirect names (default: --port), for
+                           logging in to an agent on a remote host through \`ssh -L N:127.0.0.1:PORT\`
+                           when N locally is not PORT. Default $SSO_AGENT_CALLBACK_PORT
 `;
 
 /** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
@@ -49,6 +52,7 @@ export const command: Command = async (argv) => {
     'log-level': { type: 'string' },
     persist: { type: 'string' },
     'container-address': { type: 'string', multiple: true },
+    'callback-port': { type: 'string' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -70,6 +74,9 @@ export const command: Command = async (argv) => {
 
   const containerAddresses = values['container-address'] ?? (process.env.SSO_AGENT_CONTAINER_ADDRESS || undefined)?.split(',');
   if (containerAddresses !== undefined) opts.containerAddresses = containerAddresses.map((a) => parseContainerAddress(a.trim()));
+
+  const callbackPort = parseIntFlag(values['callback-port'] ?? process.env.SSO_AGENT_CALLBACK_PORT, values['callback-port'] !== undefined ? '--callback-port' : 'SSO_AGENT_CALLBACK_PORT', 1, 65535);
+  if (callbackPort !== undefined) opts.callbackPort = callbackPort;
 
   const daemon = await startDaemon(opts);
   routeWarningsToLog(daemon.logger);

@@ -19,7 +19,7 @@ const SESSION = { session: 'sessions' } as const;
 const PORT = { port: 'text' } as const;
 
 export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
-  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'], 'container-address': 'text' } },
+  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'], 'container-address': 'text', 'callback-port': 'text' } },
   login: { summary: 'log in to an SSO session', flags: { ...SESSION, 'start-url': 'text', region: 'text', 'device-code': null, pkce: null, 'no-browser': null, scopes: 'text', force: null } },
   logout: { summary: 'log out of a session', flags: { ...SESSION, all: null } },
   sync: { summary: 're-list accounts and roles now', flags: { ...SESSION, json: null } },

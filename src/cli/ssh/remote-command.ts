@@ -15,38 +15,39 @@ export interface RemoteEnv {
   region?: string | undefined;
 }
 
-/** Single quotes for sh, bash, zsh and fish alike: the values hold no backslash. */
+/**
+ * Single quotes: sh, bash and zsh take everything inside literally; fish too, except `\\` and `\'`.
+ * So the script itself holds no backslash and no quote, and every value travels as a word of its
+ * own (a quote in a value becomes `'\''`, whose backslash is outside the quotes in every shell).
+ */
 export function shQuote(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-export function remoteScript(env: RemoteEnv): string {
-  const profiles = Object.keys(env.uris);
-  const first = profiles[0] as string;
-  const uri = env.uris[first] as string;
-  const exports: Record<string, string> = {
-    AWS_CONTAINER_CREDENTIALS_FULL_URI: uri,
-    // The other granted profiles: the same URI with their name at the end.
-    SSO_AGENT_CREDENTIALS_URL: uri.slice(0, uri.length - encodeURIComponent(first).length),
-    SSO_AGENT_PROFILE: first,
-    SSO_AGENT_PROFILES: profiles.join(' '),
-    ...(env.region ? { AWS_REGION: env.region, AWS_DEFAULT_REGION: env.region } : {}),
-  };
-  return [
-    `t="\${${TOKEN_VAR}-}"; unset ${TOKEN_VAR}`,
-    `unset ${CLEARED_VARS.join(' ')}`,
-    `if [ -z "$t" ]; then echo "sso-agent: no token reached this host: its sshd does not accept ${TOKEN_VAR} (AcceptEnv LC_*), so SDKs here get no credentials" >&2; else export AWS_CONTAINER_AUTHORIZATION_TOKEN="$t"; fi; unset t`,
-    ...Object.entries(exports).map(([k, v]) => `export ${k}=${shQuote(v)}`),
-    'if [ $# -gt 0 ]; then exec "${SHELL:-/bin/sh}" -c "$1"; fi',
-    'exec "${SHELL:-/bin/sh}" -l',
-  ].join('\n');
-}
+/** The script: values arrive as $1..$5, the user's command (if any) as $6. */
+const SCRIPT = [
+  `t="\${${TOKEN_VAR}-}"; unset ${TOKEN_VAR}`,
+  `unset ${CLEARED_VARS.join(' ')}`,
+  `if [ -z "$t" ]; then echo "sso-agent: no token reached this host: its sshd does not accept ${TOKEN_VAR} (AcceptEnv LC_*), so SDKs here get no credentials" >&2; else export AWS_CONTAINER_AUTHORIZATION_TOKEN="$t"; fi; unset t`,
+  'export AWS_CONTAINER_CREDENTIALS_FULL_URI="$1" SSO_AGENT_CREDENTIALS_URL="$2" SSO_AGENT_PROFILE="$3" SSO_AGENT_PROFILES="$4"',
+  'if [ -n "$5" ]; then export AWS_REGION="$5" AWS_DEFAULT_REGION="$5"; fi',
+  'shift 5',
+  'if [ $# -gt 0 ]; then exec "${SHELL:-/bin/sh}" -c "$1"; fi',
+  'exec "${SHELL:-/bin/sh}" -l',
+].join('\n');
 
 /**
  * The one word ssh sends as the remote command. The remote login shell runs it with `-c`; it
- * starts /bin/sh with the script, and the user's command (joined with spaces, as ssh itself would
- * send it) as $1.
+ * starts /bin/sh with the script, the values, and the user's command (joined with spaces, as ssh
+ * itself would send it). With fish as the remote login shell, a command holding `\\` or `\'` is
+ * read with fish's quoting rules (README).
  */
 export function remoteCommand(env: RemoteEnv, command: readonly string[]): string {
-  return ['exec', '/bin/sh', '-c', shQuote(remoteScript(env)), 'sso-agent-ssh', ...(command.length ? [shQuote(command.join(' '))] : [])].join(' ');
+  const profiles = Object.keys(env.uris);
+  const first = profiles[0] as string;
+  const uri = env.uris[first] as string;
+  // The other granted profiles: the same URI with their name at the end.
+  const base = uri.slice(0, uri.length - encodeURIComponent(first).length);
+  const words = [uri, base, first, profiles.join(' '), env.region ?? '', ...(command.length ? [command.join(' ')] : [])];
+  return ['exec', '/bin/sh', '-c', shQuote(SCRIPT), 'sso-agent-ssh', ...words.map(shQuote)].join(' ');
 }

@@ -108,7 +108,12 @@ export class InvalidInputError extends AgentError {
 
 export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
-  constructor(profile: string) {
+  /** `grant`: the request came to a container or ssh listener, where only a grant's token works. */
+  constructor(profile: string, listener: 'host' | 'grant' = 'host') {
+    if (listener === 'grant') {
+      super(`no Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN to a grant's token (on the host: \`sso-agent env ${profile} --container\`, or \`sso-agent ssh ${profile} -- HOST\`)`);
+      return;
+    }
     super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`eval "$(sso-agent env ${profile})"\` (again after each agent restart)`);
   }
 }

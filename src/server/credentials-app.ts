@@ -139,7 +139,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
     const ref = req.params.profile;
     const presented = req.headers.authorization;
-    if (presented === undefined || presented === '') throw new MissingAuthorizationError(ref);
+    if (presented === undefined || presented === '') throw new MissingAuthorizationError(ref, listenerOf(req.raw).kind === 'loopback' ? 'host' : 'grant');
     let role: CatalogRole;
     try {
       role = core.resolveProfile(ref);

@@ -35,3 +35,10 @@ t.test('the service unit passes --container-address on to serve', async (t) => {
   t.same(serveArgs({ containerAddresses: ['169.254.170.2', '169.254.170.2:80'] }), ['--container-address', '169.254.170.2', '--container-address', '169.254.170.2:80']);
   t.same(serveArgs({ persist: 'keychain' }), ['--persist', 'keychain']);
 });
+
+t.test('status names each container listener and whether its address is there', async (t) => {
+  const { containersLine } = await import('../../src/cli/commands/status.js');
+  t.equal(containersLine(undefined), '');
+  t.equal(containersLine([{ address: '169.254.170.2', port: 8732, listening: true }, { address: 'fd00:ec2::23', port: 80, listening: false }]),
+    'containers: 169.254.170.2:8732 (listening), [fd00:ec2::23]:80 (waiting for the address)\n');
+});

@@ -19,7 +19,10 @@ import type { CatalogRole } from '../../src/store/types.js';
 import { ROOT, isolatedWorld, loginPkce, runCli, spawnAgent } from '../support/e2e-harness.js';
 import { freePort } from '../support/free-port.js';
 import { waitUntil } from '../support/wait-until.js';
+import { cleanupOnExit } from '../support/cleanup-on-exit.js';
 
+// A real sshd, two unix users and four ssh sessions: more than the suite's per-file default under load.
+t.setTimeout(240_000);
 const missing = process.getuid?.() !== 0 ? 'needs root (to add unix users and run sshd)'
   : ['/usr/sbin/sshd', 'ssh', 'ssh-keygen', 'useradd', 'runuser', 'unshare'].find((c) => spawnSync(c.startsWith('/') ? 'test' : 'which', c.startsWith('/') ? ['-x', c] : [c]).status !== 0);
 if (missing) {
@@ -63,7 +66,8 @@ async function main(t: Test): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'sso-agent-ssh-'));
   chmodSync(base, 0o755);
   const procs: ChildProcess[] = [];
-  t.teardown(() => {
+  // Also when the runner's timeout stops this file.
+  t.teardown(cleanupOnExit(() => {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
     for (const u of [remoteUser, thirdUser]) {
       // Whatever the test's sessions left running as these users, by pid, then the users.
@@ -72,7 +76,7 @@ async function main(t: Test): Promise<void> {
       spawnSync('userdel', ['-r', '-f', u]);
     }
     rmSync(base, { recursive: true, force: true });
-  });
+  }));
   for (const u of [remoteUser, thirdUser]) sh('useradd', ['--create-home', '--home-dir', join(base, u), '--shell', '/bin/bash', '--password', '*', u]);
   const remoteHome = join(base, remoteUser);
 

@@ -208,5 +208,8 @@ async function main(t: Test): Promise<void> {
     const bg = await runCli(world, ['ssh', a.profile, '--', '-f', 'host']);
     t.equal(bg.code, 2);
     t.match(bg.stderr, /-f puts ssh in the background/);
+    const noAddress = await runCli(world, ['env', a.profile, '--container']);
+    t.equal(noAddress.code, 1, 'a container grant from an agent without a container address');
+    t.match(noAddress.stderr, /no container address: start it with `sso-agent serve --container-address 169\.254\.170\.2`/);
   });
 }

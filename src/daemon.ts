@@ -15,6 +15,10 @@ import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, p
 import { assertLoopbackAddress } from './server/socket-activation.js';
 import { rewriteRouteTokenFiles } from './server/route-token-files.js';
 import type { Notifier } from './server/notify/desktop-notifier.js';
+import { GrantStore } from './store/grants.js';
+import { type ContainerListener, watchContainerAddress } from './server/container-listener.js';
+import { listenExtra } from './server/listener-server.js';
+import { RemoteListeners } from './server/remote-listeners.js';
 import { sessionWatch, type NotifySettings } from './server/session-watch.js';
 
 import { catalogFileBeside, settingsFile as defaultSettingsFile } from './paths.js';
@@ -177,6 +181,15 @@ export interface DaemonOptions {
   notifier?: Notifier;
   /** `sso-agent stop` asked the agent to end (admin socket): the serve command stops as on SIGTERM. */
   onStopRequested?: () => void;
+  /** `--container-address`: also listen there (the agent's port unless one is given) for container grants, whenever it exists. */
+  containerAddresses?: { address: string; port?: number }[];
+  /**
+   * `--callback-port`: the port the PKCE redirect names (default: the agent's). For a login on a
+   * remote host through `ssh -L CALLBACK:127.0.0.1:PORT`, when the local PORT is taken.
+   */
+  callbackPort?: number;
+  /** How often the container address is looked for (default container-listener.ts ADDRESS_POLL_MS). */
+  containerPollMs?: number;
 }
 
 export interface RunningDaemon {
@@ -223,7 +236,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteRouteTokenFiles(runtimeDir, agentKey, profiles)
     .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
   const coreOpts: CoreFactoryOptions = {
-    ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
+    ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${opts.callbackPort ?? port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
     onProfilesChanged: (profiles) => { if (serving) { void writeTokens(profiles.map((r) => r.profile)); watch.profilesChanged(); } },
     events: watch.events,
@@ -237,9 +250,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const core = await (opts.createCore ?? createAgentCore)(coreOpts);
 
   const keys = { agentKey, runtimeDir };
-  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
-  const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
-  const admin = buildAdminApp({ core, keys, info, logger, ...(opts.onStopRequested ? { onStopRequested: opts.onStopRequested } : {}) });
+  // Grants end with the agent; an ssh grant's listener closes with its grant.
+  // (remoteListeners is made below, from the app; a grant can end only after that.)
+  const grants = new GrantStore({ onEnd: (g) => { if (g.kind === 'remote') void remoteListeners.close(g.id); } });
+  const tcp = buildCredentialsApp({ core, keys, port: () => port, logger, grants, ...(opts.callbackPort ? { callbackPort: opts.callbackPort } : {}) });
+  const remoteListeners = new RemoteListeners(tcp);
+  const containerAddresses = opts.containerAddresses ?? [];
+  let containers: ContainerListener[] = [];
+  const containerInfo = (): { address: string; port: number; listening: boolean }[] =>
+    containerAddresses.map((c, i) => ({ address: c.address, port: c.port ?? port, listening: containers[i]?.listening() ?? false }));
+  const info = (): AgentInfo => ({
+    version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe(),
+    ...(containerAddresses.length ? { containers: containerInfo() } : {}),
+  });
+  const doors = { grants, containerAddresses, port: () => port, openRemote: (id: string, rp: number) => remoteListeners.open(id, rp) };
+  const admin = buildAdminApp({ core, keys, info, logger, doors, ...(opts.onStopRequested ? { onStopRequested: opts.onStopRequested } : {}) });
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
@@ -265,9 +290,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
   serving = true;
   watch.attach(core);
+  containers = containerAddresses.map((c) => watchContainerAddress({
+    address: c.address, logger, open: () => listenExtra(tcp, { kind: 'container', ...c }, c.address, c.port ?? port),
+    ...(opts.containerPollMs !== undefined ? { pollMs: opts.containerPollMs } : {}),
+  }));
+  await Promise.all(containers.map((c) => c.ready));
   // Every file a shell may point at now holds this start's token.
   await writeTokens(core.listProfiles().map((r) => r.profile));
-  logger.info({ port, socket, version: VERSION }, 'listening');
+  logger.info({ port, socket, version: VERSION, ...(containerAddresses.length ? { containers: containerInfo() } : {}) }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -279,7 +309,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         admin.server.closeAllConnections();
       }, SHUTDOWN_GRACE_MS);
       cut.unref();
-      await Promise.allSettled([tcp.close(), admin.close()]);
+      grants.clear();
+      await Promise.allSettled([tcp.close(), admin.close(), ...containers.map((c) => c.close()), remoteListeners.closeAll()]);
       clearTimeout(cut);
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
       await watch.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not remove the prompt state files'));

@@ -59,6 +59,12 @@ export const ERROR_TABLE = {
   // The CLI's side of the admin socket: the agent's reply was not one it can read, or none came in time.
   BadReply: { status: 502, exit: 1 },
   Timeout: { status: 504, exit: 1 },
+  // Grants (containers, ssh): a token that is not a grant for this listener, a profile the grant
+  // does not name, an unknown grant id, an agent started without a container address.
+  GrantRequired: { status: 403, exit: 1 },
+  ProfileNotGranted: { status: 403, exit: 1 },
+  GrantNotFound: { status: 404, exit: 1 },
+  NoContainerAddress: { status: 409, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -105,7 +111,12 @@ export class InvalidInputError extends AgentError {
 
 export class MissingAuthorizationError extends AgentError {
   readonly code = 'MissingAuthorization';
-  constructor(profile: string) {
+  /** `grant`: the request came to a container or ssh listener, where only a grant's token works. */
+  constructor(profile: string, listener: 'host' | 'grant' = 'host') {
+    if (listener === 'grant') {
+      super(`no Authorization header: set AWS_CONTAINER_AUTHORIZATION_TOKEN to a grant's token (on the host: \`sso-agent env ${profile} --container\`, or \`sso-agent ssh ${profile} -- HOST\`)`);
+      return;
+    }
     super(`no Authorization header: this client does not read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; set AWS_CONTAINER_AUTHORIZATION_TOKEN with \`eval "$(sso-agent env ${profile})"\` (again after each agent restart)`);
   }
 }
@@ -280,6 +291,33 @@ export class TimeoutError extends AgentError {
   readonly code = 'Timeout';
 }
 
+// ---- grants (containers, ssh) -------------------------------------------------------------------
+
+export class GrantRequiredError extends AgentError {
+  readonly code = 'GrantRequired';
+}
+
+export class ProfileNotGrantedError extends AgentError {
+  readonly code = 'ProfileNotGranted';
+  constructor(profile: string, grantId: string) {
+    super(`grant ${grantId} does not cover profile ${profile}: grant it on the host with \`sso-agent env ${profile} --container\` (or name it in \`sso-agent ssh\`)`);
+  }
+}
+
+export class GrantNotFoundError extends AgentError {
+  readonly code = 'GrantNotFound';
+  constructor(id: string) {
+    super(`no grant ${id}: list them with \`sso-agent grants\``);
+  }
+}
+
+export class NoContainerAddressError extends AgentError {
+  readonly code = 'NoContainerAddress';
+  constructor() {
+    super('the agent has no container address: start it with `sso-agent serve --container-address 169.254.170.2` (or `sso-agent service install --container-address …`)');
+  }
+}
+
 /** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   BadUsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
@@ -294,6 +332,8 @@ export const ERROR_CLASSES = [
   ChainedProfileInvalidError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
   UpstreamUnreachableError,
   BadReplyError, TimeoutError,
+  // grants
+  GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -10,6 +10,8 @@ export interface AdminRequestOptions {
   socket?: string;
   /** Long polls (login wait) pass a larger value; 0 means none. */
   timeoutMs?: number;
+  /** Ends a long poll from this side (the request is destroyed; the promise rejects). */
+  signal?: AbortSignal;
 }
 
 export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: AdminRequestOptions = {}): Promise<T> {
@@ -19,6 +21,7 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
     const req = request(
       {
         socketPath: socket,
+        ...(opts.signal ? { signal: opts.signal } : {}),
         method,
         path,
         headers: payload === undefined

@@ -52,7 +52,11 @@ function fishQuote(v: string): string {
 }
 
 export function formatEnv(p: ProfileEnv, format: EnvFormat): string {
-  const vars = envVars(p);
+  return formatVars(envVars(p), format);
+}
+
+/** Variables as `format`, clearing the ones that would win over them first (sh, fish). */
+export function formatVars(vars: Record<string, string>, format: EnvFormat): string {
   switch (format) {
     case 'json':
       return JSON.stringify(vars, null, 2) + '\n';

@@ -29,6 +29,8 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   export: { summary: 'print a profile\'s keys for a tool (env, fish, powershell, cmd, dotenv, json, process, ini)', load: () => import('./commands/export.js') },
   prompt: { summary: 'shell prompt segment: profile, session state, time left', load: () => import('./commands/prompt.js') },
   stop: { summary: 'stop the running agent (e.g. one started with serve --background)', load: () => import('./commands/stop.js') },
+  grants: { summary: 'list or revoke container and ssh grants', load: () => import('./commands/grants.js') },
+  ssh: { summary: 'ssh to a host whose SDKs use the given profiles through this agent', load: () => import('./commands/ssh.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

@@ -7,6 +7,10 @@ import type {
   AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
 } from './types.js';
 
+import type { GrantInfo, GrantKind } from './types.js';
+
+export type { GrantInfo, GrantKind } from './types.js';
+
 export type { AlreadyLoggedIn } from './types.js';
 
 /** A route with one `:profile` parameter: a builder for the CLI, the pattern for Fastify. */
@@ -41,6 +45,12 @@ export const ADMIN_ROUTES = {
   eksToken: '/v1/eks-token',
   /** POST → StopReply; the agent then shuts down as on SIGTERM (`sso-agent stop`) */
   stop: '/v1/stop',
+  /** POST GrantRequest → GrantReply; GET → GrantInfo[] */
+  grants: '/v1/grants',
+  /** POST {id} → {revoked} */
+  grantRevoke: '/v1/grants/revoke',
+  /** POST {id}: long poll held by `sso-agent ssh`; the grant ends when this request's connection closes */
+  grantHold: '/v1/grants/hold',
 } as const;
 
 /** The caller's environment variables `eks-token` sends along (the agent's environment is not the caller's). */
@@ -59,6 +69,8 @@ export interface AgentInfo {
   startedAt: string;
   /** Where sessions are kept (`serve --persist keychain`), and why the keychain is unavailable if it is. */
   persist?: PersistStatus;
+  /** `serve --container-address`, and whether the address is there and served now. */
+  containers?: { address: string; port: number; listening: boolean }[];
 }
 
 export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
@@ -143,4 +155,31 @@ export interface ExecCredential {
  */
 export function renderExecCredential(c: ExecCredential): string {
   return `${JSON.stringify(c, null, 4)}\n\n`;
+}
+
+/** What `POST /v1/grants` takes: the profiles to grant and where the grant's token will work. */
+export interface GrantRequest {
+  kind: GrantKind;
+  profiles: string[];
+  /** Container grants: lifetime in seconds (default: until the agent stops). */
+  ttlSeconds?: number;
+  label?: string;
+  /** ssh grants: the remote end's loopback port, which the remote SDKs put in their Host header. */
+  remotePort?: number;
+}
+
+/** A new grant: the token (shown once), and the credentials URI of each granted profile. */
+export interface GrantReply {
+  grant: GrantInfo;
+  token: string;
+  uris: Record<string, string>;
+  /** The first profile's session region. */
+  region?: string;
+  /**
+   * Container grants: the agent also serves the ECS endpoint (169.254.170.2:80), so the grant can
+   * set AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, which SDKs that accept no other host use.
+   */
+  ecsEndpoint?: boolean;
+  /** ssh grants: the agent's loopback port dedicated to this grant (the local end of `ssh -R`). */
+  listenerPort?: number;
 }

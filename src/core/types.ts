@@ -215,3 +215,22 @@ export interface AgentCore {
   removeSession(session: string): Promise<SessionRemoved>;
   close(): Promise<void>;
 }
+
+/** Where a grant's token is accepted: the container listener, or the one loopback listener of an `ssh` forward. */
+export type GrantKind = 'container' | 'remote';
+
+/** What `sso-agent grants` shows: no secret. */
+export interface GrantInfo {
+  id: string;
+  kind: GrantKind;
+  /** Canonical profile names (as `ls` shows them). */
+  profiles: string[];
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  /** ISO-8601 UTC; absent: until the agent stops (or, for `ssh`, until the session ends). */
+  expiresAt?: string;
+  /** ISO-8601 UTC of the last request the grant answered. */
+  lastUsedAt?: string;
+  /** Free text the creator gave (the ssh destination, a container's name). */
+  label?: string;
+}

@@ -127,15 +127,19 @@ export function buildEmulator(opts: EmulatorOptions = {}): FastifyInstance {
   return app;
 }
 
-export async function startEmulator(opts: EmulatorOptions & { port?: number } = {}): Promise<RunningEmulator> {
-  const { port, ...rest } = opts;
+/**
+ * `host`: where to listen (default 127.0.0.1). Tests that put clients in a network namespace of
+ * their own give the address of that namespace's link; `url` then names that address.
+ */
+export async function startEmulator(opts: EmulatorOptions & { port?: number; host?: string } = {}): Promise<RunningEmulator> {
+  const { port, host = '127.0.0.1', ...rest } = opts;
   const app = buildEmulator(rest);
-  await app.listen({ host: '127.0.0.1', port: port ?? 0 });
+  await app.listen({ host, port: port ?? 0 });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port ?? 0;
   const { config } = resolveConfig(rest);
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `http://${host}:${actualPort}`,
     startUrl: config.startUrl,
     region: config.region,
     app,

@@ -16,6 +16,7 @@ import { writeRouteTokenFile } from './route-token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 import { registerEksTokenRoute } from './eks/eks-token-route.js';
+import { type GrantDoors, registerGrantRoutes } from './admin-grants.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../core/admin-api.js';
 
@@ -29,6 +30,8 @@ export interface AdminAppOptions {
   now?: () => number;
   /** `sso-agent stop`: without it (an agent embedded in a test) the route says the agent cannot be stopped so. */
   onStopRequested?: () => void;
+  /** Container and ssh grants; without it the grant routes answer 404. */
+  doors?: GrantDoors;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -61,6 +64,8 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
   });
+
+  if (opts.doors) registerGrantRoutes(app, core, opts.doors);
 
   app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
 

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import { isAgentError } from '../errors.js';
+import { NotFoundError, isAgentError } from '../errors.js';
+import { GrantStore } from '../store/grants.js';
 import type { AgentCore, OAuthCallbackQuery, SessionState } from '../core/types.js';
 import { NO_SCHEMAS } from './no-schemas.js';
 import { frameworkErrors, installErrorHandling, toAgentError } from './error-handler.js';
 import { containerCredentialsBody } from './to-container-credentials.js';
-import { loopbackListener, type Listener } from './listener.js';
+import { listenerResolver, loopbackListener, type Listener } from './listener.js';
 import { authorizeCredentialRequest, refusal } from './request-guard.js';
 import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
@@ -24,6 +25,36 @@ export interface CredentialsAppOptions {
   listener?: Listener;
   /** For `uptimeSeconds` in /health; injectable for tests. */
   now?: () => number;
+  /** Container and ssh grants, checked on their listeners (default: none). */
+  grants?: GrantStore;
+  /** A second port the OAuth redirect may name in its Host (`serve --callback-port`, for `ssh -L`). */
+  callbackPort?: number;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Fastify's validated server options (defaults filled in), as it hands them to a server factory. */
+interface ServerTimeouts { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number }
+
+/**
+ * Every listener's http server, the loopback one and the extra ones (listener-server.ts): the same
+ * header limit and the timeouts Fastify sets on a server it makes itself.
+ */
+export function createCredentialsServer(handler: Handler, o: ServerTimeouts): Server {
+  const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, handler);
+  server.keepAliveTimeout = o.keepAliveTimeout;
+  server.requestTimeout = o.requestTimeout;
+  server.setTimeout(o.connectionTimeout);
+  return server;
+}
+
+/** What extra listeners need of an app: its request handler (fast path, then Fastify) and timeouts. */
+const extraListenerParts = new WeakMap<FastifyInstance, { handler: Handler; timeouts: ServerTimeouts }>();
+
+export function appRequestHandling(app: FastifyInstance): { handler: Handler; timeouts: ServerTimeouts } {
+  const parts = extraListenerParts.get(app);
+  if (!parts) throw new Error('not a credentials app (buildCredentialsApp)');
+  return parts;
 }
 
 const OAUTH_CALLBACK_PATH = '/oauth/callback';
@@ -38,25 +69,19 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const port = typeof opts.port === 'function' ? opts.port : () => opts.port as number;
   const now = opts.now ?? Date.now;
   const startedAt = now();
-  const listener = opts.listener ?? loopbackListener(port, keys.agentKey);
+  const grants = opts.grants ?? new GrantStore();
+  const listenerOf = listenerResolver(opts.listener ?? loopbackListener(port, keys.agentKey, opts.callbackPort), port, grants);
   let closing = false;
   // At debug level every request goes through the app, whose onResponse hook logs it.
   const warm = logger.isLevelEnabled('debug')
     ? () => false
-    : warmCredentialsResponder({ core, listener, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
-  const app = Fastify({
+    : warmCredentialsResponder({ core, listenerOf, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
+  let timeouts: ServerTimeouts | undefined;
+  const app: FastifyInstance = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
     serverFactory: (handler, options) => {
-      const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, (req, res) => {
-        if (!warm(req, res)) handler(req, res);
-      });
-      // What Fastify sets on a server it makes itself; it hands its validated options (defaults
-      // filled in) to the factory.
-      const o = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
-      server.keepAliveTimeout = o.keepAliveTimeout;
-      server.requestTimeout = o.requestTimeout;
-      server.setTimeout(o.connectionTimeout);
-      return server;
+      timeouts = options as unknown as ServerTimeouts;
+      return createCredentialsServer((req, res) => { if (!warm(req, res)) handler(req, res); }, timeouts);
     },
     logger: false,
     exposeHeadRoutes: false,
@@ -67,12 +92,20 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     schemaController: NO_SCHEMAS,
   });
 
+  // Extra listeners hand their requests to the same fast path and the same app (app.routing).
+  extraListenerParts.set(app, {
+    handler: (req, res) => { if (!warm(req, res)) app.routing(req, res); },
+    get timeouts(): ServerTimeouts { return timeouts as ServerTimeouts; },
+  });
+
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));
 
   // Every guard in one hook, before any route (and before the 404 handler) runs. A done-callback
   // hook, not an async one: nothing here awaits, and a promise per request costs throughput.
   app.addHook('onRequest', (req, _reply, done) => {
-    done(refusal(req.raw, listener, req.routeOptions.url === OAUTH_CALLBACK_PATH));
+    const listener = listenerOf(req.raw);
+    // The OAuth redirect belongs to the loopback listener only: containers and ssh peers get none.
+    done(refusal(req.raw, listener, listener.identity.kind === 'loopback' && req.routeOptions.url === OAUTH_CALLBACK_PATH));
   });
 
   // Registered only when debug is on: the hot path should not build log objects nobody writes.
@@ -84,7 +117,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
 
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
     // The same decision as the fast path's (warm-credentials.ts): one guard, one resolution.
-    const role = authorizeCredentialRequest(req.raw, req.params.profile, listener, core);
+    const role = authorizeCredentialRequest(req.raw, req.params.profile, listenerOf(req.raw), core);
     if (isAgentError(role)) throw role;
     const creds = await core.getCredentials(role);
     return reply.header('content-type', 'application/json').header('cache-control', 'no-store')
@@ -104,6 +137,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   });
 
   app.get<{ Querystring: Record<string, unknown> }>(OAUTH_CALLBACK_PATH, async (req, reply) => {
+    if (listenerOf(req.raw).identity.kind !== 'loopback') throw new NotFoundError(`no route ${OAUTH_CALLBACK_PATH} on this listener`);
     const q = req.query ?? {};
     const pick = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
     const query: OAuthCallbackQuery = {

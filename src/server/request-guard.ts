@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AgentCore, CatalogRole } from '../core/types.js';
 import {
-  AccessDeniedError, type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, MissingAuthorizationError,
+  type AgentError, BadRequestError, ForbiddenRequestError, MethodNotAllowedError, MissingAuthorizationError,
   UriTooLongError, isAgentError,
 } from '../errors.js';
 import { TCP_LIMITS } from './tcp-limits.js';
-import { browserHeader, checkHost, hostHeaderCount } from './check-host.js';
+import { browserHeader, hostHeaderCount } from './check-host.js';
 import type { Listener } from './listener.js';
 
 /** What the guard reads of a request: node's IncomingMessage and Fastify's request both have it. */
@@ -25,8 +25,10 @@ export function refusal(req: GuardedRequest, listener: Listener, isOAuthCallback
   if (hostHeaderCount(req.rawHeaders) > 1) {
     return new BadRequestError('the request carries more than one Host header (RFC 9112 requires a single one)');
   }
-  if (!checkHost(req.headers.host, listener.port())) {
-    return new ForbiddenRequestError('the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
+  if (!listener.hostOk(req.headers.host, isOAuthCallback)) {
+    return new ForbiddenRequestError(listener.identity.kind === 'container'
+      ? 'the Host header must be the container address with the agent\'s port (DNS-rebinding guard)'
+      : 'the Host header must be 127.0.0.1 or localhost with the agent\'s port (DNS-rebinding guard)');
   }
   if (req.headers.origin !== undefined) {
     return new ForbiddenRequestError('requests from web pages (with an Origin header) are refused: credentials are for local SDKs only');
@@ -57,13 +59,13 @@ export function authorizeCredentialRequest(
   const refused = refusal(req, listener, false);
   if (refused !== undefined) return refused;
   const presented = req.headers.authorization;
-  if (presented === undefined || presented === '') return new MissingAuthorizationError(ref);
+  if (presented === undefined || presented === '') return new MissingAuthorizationError(ref, listener.identity.kind === 'loopback' ? 'host' : 'grant');
   let role: CatalogRole;
   try {
     role = core.resolveProfile(ref);
   } catch (err) {
-    if (isAgentError(err) && err.code === 'ProfileNotFound') return listener.authorizesName(ref, presented) ? err : new AccessDeniedError(ref);
+    if (isAgentError(err) && err.code === 'ProfileNotFound') return listener.nameRefusal(ref, presented) ?? err;
     throw err;
   }
-  return listener.authorizes(role, presented) ? role : new AccessDeniedError(ref);
+  return listener.refusal(role, presented) ?? role;
 }

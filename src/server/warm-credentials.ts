@@ -15,7 +15,8 @@ const PLAIN_REF = /^[A-Za-z0-9._~:-]+$/;
 
 export interface WarmCredentialsOptions {
   core: AgentCore;
-  listener: Listener;
+  /** The listener of each request (listener.ts): its Host rule and token rule. */
+  listenerOf: (req: IncomingMessage) => Listener;
   /** True once the app is closing: then Fastify answers (503, `Connection: close`). */
   closing: () => boolean;
   /** Longest route parameter the app's router accepts. */
@@ -31,12 +32,13 @@ export interface WarmCredentialsOptions {
  * errors are answered. So it cannot answer differently from the app; it can only answer sooner.
  */
 export function warmCredentialsResponder(opts: WarmCredentialsOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { core, listener, closing, maxRefLength } = opts;
+  const { core, listenerOf, closing, maxRefLength } = opts;
   return (req, res) => {
     const url = req.url;
     if (url === undefined || !url.startsWith(CREDENTIALS_PREFIX) || closing()) return false;
     const ref = url.slice(CREDENTIALS_PREFIX.length);
     if (ref.length > maxRefLength || !PLAIN_REF.test(ref)) return false;
+    const listener = listenerOf(req);
     let role;
     try {
       role = authorizeCredentialRequest(req, ref, listener, core);

@@ -67,7 +67,7 @@ for (const [name, complete] of Object.entries(SHELLS)) {
     t.same(await complete(['sso-agent', 'env', '']), PROFILES, 'env: the agent\'s profiles');
     t.same(await complete(['sso-agent', 'credential-process', 'prod-']), PROFILES.filter((p) => p.startsWith('prod-')));
     t.same(await complete(['sso-agent', 'login', '--session', '']), ['play', 'work'], 'sessions from the agent');
-    t.same(await complete(['sso-agent', 'env', '--format', '']), ['fish', 'json', 'sh']);
+    t.same(await complete(['sso-agent', 'env', '--format', '']), ['compose', 'devcontainer', 'env-file', 'fish', 'json', 'sh']);
     t.same(await complete(['sso-agent', 'service', '']), ['install', 'status', 'uninstall']);
     const lsFlags = await complete(['sso-agent', 'ls', '--']);
     for (const f of ['--json', '--session', '--account', '--role', '--help']) t.ok(lsFlags.includes(f), `ls offers ${f}`);

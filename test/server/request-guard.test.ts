@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RoleCredentials } from '../../src/core/types.js';
-import { isAgentError } from '../../src/errors.js';
+import { AccessDeniedError, isAgentError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { buildCredentialsApp } from '../../src/server/credentials-app.js';
 import { loopbackListener, type Listener } from '../../src/server/listener.js';
@@ -51,7 +51,7 @@ t.test('what the guard refuses, neither door serves: the fast path passes it on 
   const core = fakeCore();
   core.warm.set('prod-admin', WARM);
   const listener = loopbackListener(() => PORT, key);
-  const fast = warmCredentialsResponder({ core, listener, closing: () => false, maxRefLength: 512 });
+  const fast = warmCredentialsResponder({ core, listenerOf: () => listener, closing: () => false, maxRefLength: 512 });
   const app = buildCredentialsApp({ core, keys: { agentKey: key, runtimeDir: t.testdir() }, port: PORT, logger: createLogger({ level: 'silent' }) });
   t.teardown(() => app.close());
 
@@ -84,7 +84,7 @@ t.test('a rule added to the listener holds at both doors, over TCP, with the rol
   let port = 0;
   const loopback = loopbackListener(() => port, key);
   // A listener that also scopes tokens (as a granted address does): only prod-admin is open here.
-  const scoped: Listener = { ...loopback, authorizes: (role, presented) => role.profile === 'prod-admin' && loopback.authorizes(role, presented) };
+  const scoped: Listener = { ...loopback, refusal: (role, presented) => (role.profile === 'prod-admin' ? loopback.refusal(role, presented) : new AccessDeniedError(role.profile)) };
   const app = buildCredentialsApp({ core, keys: { agentKey: key, runtimeDir: t.testdir() }, port: () => port, listener: scoped, logger: createLogger({ level: 'silent' }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as AddressInfo).port;

@@ -118,7 +118,7 @@ t.test('warmCredentialsResponder answers only what it can answer completely', as
   const core = fakeCore();
   core.warm.set('prod-admin', WARM);
   let closing = false;
-  const answer = warmCredentialsResponder({ core, listener: loopbackListener(() => 8080, key), closing: () => closing, maxRefLength: 512 });
+  const answer = warmCredentialsResponder({ core, listenerOf: () => loopbackListener(() => 8080, key), closing: () => closing, maxRefLength: 512 });
   const written: unknown[] = [];
   const res = {
     writeHead(...a: unknown[]) { written.push(a); return this; },

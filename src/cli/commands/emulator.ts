@@ -12,6 +12,7 @@ with "url", "startUrl" and "region"; point AWS_ENDPOINT_URL_SSO_OIDC and AWS_END
 
 Options:
   --port N                  TCP port on 127.0.0.1 (default 0: a free port)
+  --host ADDR               listen on ADDR instead of 127.0.0.1 (an address of a test's network namespace)
   --accounts N              accounts in the fake organisation (default 3)
   --roles-per-account N     roles (permission sets) per account (default 2)
   --auto-approve            approve device-code and PKCE sign-ins at once, no browser needed
@@ -53,6 +54,7 @@ function number(text: string | undefined, flag: string, min: number, max: number
 export const command: Command = async (argv) => {
   const { values, positionals, help } = parseCommandArgs('emulator', argv, {
     port: { type: 'string' },
+    host: { type: 'string' },
     accounts: { type: 'string' },
     'roles-per-account': { type: 'string' },
     'auto-approve': { type: 'boolean' },
@@ -89,6 +91,7 @@ export const command: Command = async (argv) => {
 
   const opts = {
     port: parseIntFlag(values.port, '--port', 0, 65535),
+    ...(values.host !== undefined ? { host: values.host } : {}),
     accounts: parseIntFlag(values.accounts, '--accounts', 0, 10_000),
     rolesPerAccount: parseIntFlag(values['roles-per-account'], '--roles-per-account', 0, 1000),
     autoApprove: values['auto-approve'] ?? false,

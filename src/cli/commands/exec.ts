@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
@@ -7,6 +5,7 @@ import type { Command } from '../command.js';
 import { childEnv, chooseRegion } from '../env-lines.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit.js';
 import type { EnvReply } from '../../core/admin-api.js';
+import { runChild } from '../run-child.js';
 
 const HELP = `Usage: sso-agent exec PROFILE [--region R] -- CMD [ARGS…]
 
@@ -15,8 +14,6 @@ SSO_AGENT_PROFILE, and AWS_PROFILE, static keys and other credential variables r
 with CMD's status (127 when CMD is not found, 126 when it cannot be run, as shells do); signals
 are passed on to it.
 `;
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 export const command: Command = async (argv) => {
   const dash = argv.indexOf('--');
@@ -33,29 +30,5 @@ export const command: Command = async (argv) => {
   const [file, ...args] = cmd as [string, ...string[]];
   const env = childEnv(process.env, { ...reply, region: chooseRegion(values.region, process.env, reply.region) });
 
-  return new Promise<number>((resolve, reject) => {
-    const child = spawn(file, args, { stdio: 'inherit', env });
-    const handlers = new Map<NodeJS.Signals, () => void>();
-    for (const sig of FORWARDED) {
-      // The terminal already sends Ctrl-C to the whole process group; forwarding again is harmless
-      // and covers `kill PID` aimed at us alone.
-      const h = () => { child.kill(sig); };
-      handlers.set(sig, h);
-      process.on(sig, h);
-    }
-    const cleanup = () => { for (const [sig, h] of handlers) process.off(sig, h); };
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      cleanup();
-      // The shell's codes: 127 not found, 126 found but not runnable.
-      if (err.code === 'ENOENT') { process.stderr.write(`sso-agent: ${file}: command not found\n`); resolve(127); }
-      else if (err.code === 'EACCES') { process.stderr.write(`sso-agent: ${file}: permission denied\n`); resolve(126); }
-      else reject(err);
-    });
-    child.once('exit', (code, signal) => {
-      cleanup();
-      // Like a shell: a child killed by a signal exits 128 + the signal's number.
-      if (signal) resolve(128 + (constants.signals[signal] ?? 0));
-      else resolve(code ?? 1);
-    });
-  });
+  return runChild(file, args, env);
 };

@@ -8,6 +8,7 @@ import { DEFAULT_PORT, socketPath, stateDir } from '../../paths.js';
 import { rotatingLog, type RotatingLog } from '../../rotating-log.js';
 import { startBackground } from '../background/start-background.js';
 import { openUrl } from '../open-url.js';
+import { parseContainerAddress } from '../parse-container-address.js';
 
 /** `serve --background`: the same serve, detached; this process returns once it answers. */
 async function background(argv: string[], socket: string | undefined): Promise<number> {
@@ -20,6 +21,7 @@ async function background(argv: string[], socket: string | undefined): Promise<n
 
 const HELP = `Usage: sso-agent serve [--port N] [--socket PATH] [--sync-interval DURATION] [--log-level L] [--persist keychain]
                        [--background] [--log-file FILE] [--notify-command CMD] [--no-notify]
+                       [--container-address ADDR[:PORT]] [--callback-port N]
 
 Runs the agent in the foreground (what systemd and launchd start). Logs JSON lines on stdout;
 when ready it logs {"msg":"listening","port":…,"socket":…}. SIGTERM or Ctrl-C stops it; SIGHUP
@@ -47,6 +49,16 @@ Desktop notices: when a session needs a login (the sign-in ended, or a tool aske
 needs it) and 15 minutes before a sign-in ends where AWS says when, once per session per hour
 however many tools ask. Linux: notify-send, only in a desktop session (D-Bus and a display);
 clicking it starts the login in the browser. macOS: osascript.
+  --container-address ADDR[:PORT]
+                           also listen on ADDR (same port, unless :PORT) for containers, e.g.
+                           169.254.170.2 on a Docker network; bound whenever the address exists,
+                           also when it appears later. Only container grants work there
+                           (\`sso-agent env PROFILE --container\`). Repeatable; default
+                           $SSO_AGENT_CONTAINER_ADDRESS (comma-separated). 169.254.170.2:80 also
+                           serves SDKs that know only the ECS endpoint (RELATIVE_URI)
+  --callback-port N        the port the browser login's redirect names (default: --port), for
+                           logging in to an agent on a remote host through \`ssh -L N:127.0.0.1:PORT\`
+                           when N locally is not PORT. Default $SSO_AGENT_CALLBACK_PORT
 `;
 
 /** Each sync lists every account: more often than once a minute only burns the portal's rate limit. */
@@ -68,6 +80,8 @@ export const command: Command = async (argv) => {
     'log-file': { type: 'string' },
     'notify-command': { type: 'string' },
     'no-notify': { type: 'boolean' },
+    'container-address': { type: 'string', multiple: true },
+    'callback-port': { type: 'string' },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -86,6 +100,12 @@ export const command: Command = async (argv) => {
     if (values.persist !== 'keychain') throw new BadUsageError(`--persist takes keychain, not ${JSON.stringify(values.persist)} (without --persist sessions live in memory only)`);
     opts.persist = 'keychain';
   }
+
+  const containerAddresses = values['container-address'] ?? (process.env.SSO_AGENT_CONTAINER_ADDRESS || undefined)?.split(',');
+  if (containerAddresses !== undefined) opts.containerAddresses = containerAddresses.map((a) => parseContainerAddress(a.trim()));
+
+  const callbackPort = parseIntFlag(values['callback-port'] ?? process.env.SSO_AGENT_CALLBACK_PORT, values['callback-port'] !== undefined ? '--callback-port' : 'SSO_AGENT_CALLBACK_PORT', 1, 65535);
+  if (callbackPort !== undefined) opts.callbackPort = callbackPort;
 
   if (values['notify-command'] !== undefined && values['notify-command'].trim() === '') throw new BadUsageError('--notify-command needs a command, e.g. --notify-command "my-notifier --urgent"');
   if (values['notify-command'] !== undefined || values['no-notify']) {

@@ -1,6 +1,7 @@
 import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs, parseIntFlag } from '../args.js';
 import type { Command } from '../command.js';
+import { formatContainerAddress, parseContainerAddress } from '../parse-container-address.js';
 import { runService, type ServiceAction, type ServiceDeps } from '../service/run-service.js';
 
 const HELP = `Usage: sso-agent service install|uninstall|status [options]
@@ -20,6 +21,7 @@ Options:
   --json               status as JSON
   --manager M          systemd or launchd: skip detection (e.g. to --dry-run the other one)
   --persist keychain   the agent keeps sessions in the OS keychain (\`serve --persist keychain\`)
+  --container-address ADDR[:PORT]  the agent also serves containers on ADDR (\`serve --container-address\`; repeatable)
   -h, --help           this help
 
 Without systemd (user manager) or launchd it says so and prints the \`serve\` command to run.
@@ -35,6 +37,7 @@ export async function serviceCommand(argv: string[], deps: () => ServiceDeps | P
     json: { type: 'boolean' },
     manager: { type: 'string' },
     persist: { type: 'string' },
+    'container-address': { type: 'string', multiple: true },
   });
   if (help) {
     process.stdout.write(HELP);
@@ -59,6 +62,7 @@ export async function serviceCommand(argv: string[], deps: () => ServiceDeps | P
     ...(port !== undefined ? { port } : {}),
     ...(manager !== undefined ? { manager } : {}),
     ...(values.persist !== undefined ? { persist: 'keychain' as const } : {}),
+    ...(values['container-address'] !== undefined ? { containerAddresses: values['container-address'].map((a) => formatContainerAddress(parseContainerAddress(a))) } : {}),
   }, await deps());
 }
 

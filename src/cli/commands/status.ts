@@ -34,7 +34,7 @@ export function needsLogin(state: SessionStatus['state']): boolean {
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
   const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`
-    + persistLine(a.persist);
+    + persistLine(a.persist) + containersLine(a.containers);
   if (s.sessions.length === 0) {
     return head + '\nNo sessions: add one with `sso-agent login --session NAME --start-url URL --region REGION`, or an [sso-session] in ~/.aws/config.\n';
   }
@@ -54,6 +54,12 @@ export function formatStatus(s: StatusReply, now: number): string {
   return head + '\n' + formatTable(['SESSION', 'STATE', 'TOKEN EXPIRES', 'LAST SYNC', 'ACCOUNTS', 'ROLES', 'START URL'], rows)
     + (ends.length ? '\n' + ends.join('\n') + '\n' : '')
     + (hints.length ? '\n' + hints.join('\n') + '\n' : '');
+}
+
+/** The container listeners (`serve --container-address`), and whether each address is there now. */
+export function containersLine(c: AgentInfo['containers']): string {
+  if (!c?.length) return '';
+  return `containers: ${c.map((x) => `${x.address.includes(':') ? `[${x.address}]` : x.address}:${x.port} (${x.listening ? 'listening' : 'waiting for the address'})`).join(', ')}\n`;
 }
 
 /** Says where sessions are kept only when it is not the default, memory. */

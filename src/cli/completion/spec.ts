@@ -19,21 +19,21 @@ const SESSION = { session: 'sessions' } as const;
 const PORT = { port: 'text' } as const;
 
 export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
-  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'], background: null, 'log-file': 'files', 'notify-command': 'text', 'no-notify': null } },
+  serve: { summary: 'run the agent in the foreground', flags: { ...PORT, socket: 'files', 'sync-interval': 'text', 'log-level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], persist: ['keychain'], background: null, 'log-file': 'files', 'notify-command': 'text', 'no-notify': null, 'container-address': 'text', 'callback-port': 'text' } },
   login: { summary: 'log in to an SSO session', flags: { ...SESSION, 'start-url': 'text', region: 'text', 'device-code': null, pkce: null, 'no-browser': null, scopes: 'text', force: null } },
   logout: { summary: 'log out of a session', flags: { ...SESSION, all: null } },
   sync: { summary: 're-list accounts and roles now', flags: { ...SESSION, json: null } },
   status: { summary: 'the agent and each session', flags: { json: null } },
   ls: { summary: 'one row per profile', flags: { json: null, ...SESSION, account: 'text', role: 'text', names: null }, positional: 'profiles' },
-  env: { summary: 'environment for a profile', flags: { format: ['sh', 'fish', 'json'], region: 'text', 'file-only': null }, positional: 'profiles' },
+  env: { summary: 'environment for a profile', flags: { format: ['sh', 'fish', 'json', 'env-file', 'compose', 'devcontainer'], region: 'text', 'file-only': null, container: null, relative: null, also: 'profiles', ttl: 'text', label: 'text', out: 'files' }, positional: 'profiles' },
   exec: { summary: 'run a command with a profile', flags: { region: 'text' }, positional: 'profiles' },
   'credential-process': { summary: 'credential_process output for a profile', flags: {}, positional: 'profiles' },
   config: { summary: 'profiles for every role in ~/.aws/config', flags: { write: null, 'dry-run': null, 'config-file': 'files', format: ['credential_process', 'sso-session'], template: 'text', region: 'text' } },
-  service: { summary: 'the systemd/launchd service', flags: { 'dry-run': null, ...PORT, json: null, manager: ['systemd', 'launchd'], persist: ['keychain'] }, positional: ['install', 'uninstall', 'status'] },
+  service: { summary: 'the systemd/launchd service', flags: { 'dry-run': null, ...PORT, json: null, manager: ['systemd', 'launchd'], persist: ['keychain'], 'container-address': 'text' }, positional: ['install', 'uninstall', 'status'] },
   emulator: {
     summary: 'run the local IAM Identity Center emulator',
     flags: {
-      ...PORT, accounts: 'text', 'roles-per-account': 'text', 'auto-approve': null, 'token-ttl': 'text', 'refresh-token-ttl': 'text',
+      ...PORT, host: 'text', accounts: 'text', 'roles-per-account': 'text', 'auto-approve': null, 'token-ttl': 'text', 'refresh-token-ttl': 'text',
       'credentials-ttl': 'text', 'device-interval': 'text', 'device-expires-in': 'text', 'latency-ms': 'text', 'rate-limit': 'text',
       'fail-rate': 'text', 'start-url': 'text', region: 'text', log: null,
     },
@@ -48,6 +48,8 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   export: { summary: 'a profile\'s keys for a tool', flags: { format: ['env', 'fish', 'powershell', 'cmd', 'dotenv', 'json', 'process', 'ini'], force: null }, positional: 'profiles' },
   prompt: { summary: 'shell prompt segment', flags: { init: ['bash', 'zsh', 'fish'] } },
   stop: { summary: 'stop the running agent', flags: { socket: 'files' } },
+  grants: { summary: 'list or revoke grants', flags: { json: null }, positional: ['revoke'] },
+  ssh: { summary: 'ssh with profiles forwarded', flags: { 'remote-port': 'text', region: 'text' }, positional: 'profiles' },
 };
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

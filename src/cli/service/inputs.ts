@@ -18,11 +18,16 @@ export interface ServiceInputs {
   label: string;
   /** `serve --persist keychain`: sessions outlive restarts in the OS keychain. */
   persist?: 'keychain';
+  /** `serve --container-address ADDR`: the agent also serves container grants on ADDR. */
+  containerAddresses?: string[];
 }
 
 /** The arguments after `serve` in the unit's ExecStart and the plist's ProgramArguments. */
-export function serveArgs(inputs: Pick<ServiceInputs, 'persist'>): string[] {
-  return inputs.persist ? ['--persist', inputs.persist] : [];
+export function serveArgs(inputs: Pick<ServiceInputs, 'persist' | 'containerAddresses'>): string[] {
+  return [
+    ...(inputs.persist ? ['--persist', inputs.persist] : []),
+    ...(inputs.containerAddresses ?? []).flatMap((a) => ['--container-address', a]),
+  ];
 }
 
 export function checkInputs(inputs: ServiceInputs): ServiceInputs {

@@ -43,9 +43,10 @@ export function cliPath(root: string): string {
   return join(root, 'dist', 'cli', 'main.js');
 }
 
-export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number; persist?: 'keychain' }): ServiceInputs {
+export function resolveInputs(env: NodeJS.ProcessEnv, o: { node: string; root: string; port: number; persist?: 'keychain'; containerAddresses?: string[] }): ServiceInputs {
   return {
     ...(o.persist ? { persist: o.persist } : {}),
+    ...(o.containerAddresses?.length ? { containerAddresses: o.containerAddresses } : {}),
     node: o.node,
     cli: cliPath(o.root),
     port: o.port,

@@ -47,6 +47,8 @@ export interface ServiceOptions {
   manager?: ServiceManager;
   /** `--persist keychain`, passed on to `serve`. */
   persist?: 'keychain';
+  /** `--container-address ADDR`, passed on to `serve`. */
+  containerAddresses?: string[];
 }
 
 export interface ServiceStatus {
@@ -69,7 +71,7 @@ function shellWord(s: string): string {
   return /^[A-Za-z0-9_/.,:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function serveCommand(deps: Pick<ServiceDeps, 'execPath' | 'root'>, opts: Pick<ServiceOptions, 'persist'> = {}): string {
+export function serveCommand(deps: Pick<ServiceDeps, 'execPath' | 'root'>, opts: Pick<ServiceOptions, 'persist' | 'containerAddresses'> = {}): string {
   return [deps.execPath, cliPath(deps.root), 'serve', ...serveArgs(opts)].map(shellWord).join(' ');
 }
 
@@ -138,7 +140,7 @@ interface Planned {
 }
 
 async function planFor(action: 'install' | 'uninstall', manager: ServiceManager, opts: ServiceOptions, deps: ServiceDeps): Promise<Planned> {
-  const inputs = resolveInputs(deps.env, { node: deps.execPath, root: deps.root, port: installPort(opts, deps.env), ...(opts.persist ? { persist: opts.persist } : {}) });
+  const inputs = resolveInputs(deps.env, { node: deps.execPath, root: deps.root, port: installPort(opts, deps.env), ...(opts.persist ? { persist: opts.persist } : {}), ...(opts.containerAddresses ? { containerAddresses: opts.containerAddresses } : {}) });
   const port = inputs.port;
   if (manager === 'systemd') {
     const path = unitPath(deps.env);

@@ -363,7 +363,7 @@ t.test('usage errors exit 2 and name the fix', async (t) => {
     [['install', 'extra'], /unexpected argument "extra"/],
     [['install', '--port', '0'], /--port takes a whole number from 1 to 65535/],
     [['install', '--manager', 'upstart'], /--manager takes systemd or launchd/],
-    [['install', '--bogus'], /^service: unknown option --bogus; service accepts --dry-run, --port PORT, --json, --manager MANAGER, --persist PERSIST, --help$/],
+    [['install', '--bogus'], /^service: unknown option --bogus; service accepts --dry-run, --port PORT, --json, --manager MANAGER, --persist PERSIST, --container-address CONTAINER_ADDRESS, --help$/],
   ];
   for (const [argv, msg] of cases) {
     await t.rejects(serviceCommand(argv, () => m.deps), { code: 'BadUsage', exitCode: 2, message: msg }, argv.join(' ') || '(none)');

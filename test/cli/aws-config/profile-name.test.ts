@@ -1,11 +1,6 @@
 import t from 'tap';
+import { role } from '../../support/catalog-fixtures.js';
 import { parseTemplate, profileNameFor, sanitizeProfileName } from '../../../src/cli/aws-config/profile-name.js';
-import type { CatalogRole } from '../../../src/core/types.js';
-
-const role = (session: string, accountId: string, accountName: string, roleName: string, profile = `${session}-${accountId}-${roleName}`): CatalogRole => ({
-  session, accountId, accountName, roleName, profile, roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, stale: false,
-});
-
 
 t.test('profile names: sanitising and templates', async (t) => {
   const clean: Array<[string, string]> = [

@@ -1,15 +1,6 @@
 import t from 'tap';
+import { role, session } from '../../support/catalog-fixtures.js';
 import { renderProfiles, type RenderOptions } from '../../../src/cli/aws-config/render-profiles.js';
-import type { CatalogRole, SessionStatus } from '../../../src/core/types.js';
-
-const role = (session: string, accountId: string, accountName: string, roleName: string, profile = `${session}-${accountId}-${roleName}`): CatalogRole => ({
-  session, accountId, accountName, roleName, profile, roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, stale: false,
-});
-
-const session = (name: string, region: string, synced = true): SessionStatus => ({
-  name, region, startUrl: `https://${name}.awsapps.com/start`, state: synced ? 'active' : 'not-logged-in', refreshable: true,
-  ...(synced ? { lastSync: '2026-11-23T09:00:00.000Z' } : {}), accounts: 1, roles: 1, staleAccounts: 0,
-});
 
 const CMD = '/usr/bin/node /opt/sso/dist/cli/main.js';
 

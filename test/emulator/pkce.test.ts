@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sso-oidc';
 import { ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { isAcceptableRedirectUri, isValidChallenge, isValidVerifier, redirectUriMatches, s256 } from '../../src/emulator/pkce.js';
 
 interface Callback {
   url: string;
@@ -243,4 +244,45 @@ t.test('pages escape what clients registered', async (t) => {
   t.match(html, '&lt;script&gt;');
   const device = await (await fetch(`${em.url}/device?user_code=${encodeURIComponent('"><b>x')}`)).text();
   t.notMatch(device, '"><b>x');
+});
+
+t.test('s256 matches RFC 7636 appendix B', async (t) => {
+  t.equal(s256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+});
+
+t.test('verifier and challenge syntax', async (t) => {
+  for (const v of ['a'.repeat(43), 'A-._~'.repeat(20), 'x'.repeat(128)]) t.ok(isValidVerifier(v), `accepts ${v.slice(0, 12)}… (${v.length})`);
+  for (const v of ['a'.repeat(42), 'x'.repeat(129), 'a'.repeat(42) + '+', 'a'.repeat(42) + '=', '']) t.notOk(isValidVerifier(v), `rejects ${JSON.stringify(v.slice(-3))} (${v.length})`);
+  t.ok(isValidChallenge('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'));
+  for (const c of ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM=', 'short', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM']) t.notOk(isValidChallenge(c), c);
+});
+
+t.test('redirect URIs acceptable at registration', async (t) => {
+  for (const u of ['http://127.0.0.1/oauth/callback', 'http://127.0.0.1:8080/cb', 'http://localhost/cb', 'http://[::1]/cb', 'https://app.example.com/cb']) {
+    t.ok(isAcceptableRedirectUri(u), u);
+  }
+  for (const u of ['http://example.com/cb', 'ftp://127.0.0.1/cb', 'not a url', 'http://127.0.0.1/cb#frag', 'javascript:alert(1)', 'http://127.0.0.2.evil.com/cb']) {
+    t.notOk(isAcceptableRedirectUri(u), u);
+  }
+});
+
+t.test('redirect URI matching: any port for loopback registrations, exact otherwise', async (t) => {
+  const reg = 'http://127.0.0.1/oauth/callback';
+  for (const u of ['http://127.0.0.1/oauth/callback', 'http://127.0.0.1:1/oauth/callback', 'http://127.0.0.1:65535/oauth/callback']) {
+    t.ok(redirectUriMatches(reg, u), u);
+  }
+  for (const u of [
+    'http://127.0.0.1:8080/oauth/callback/',
+    'http://127.0.0.1:8080/oauth/other',
+    'http://localhost:8080/oauth/callback',
+    'https://127.0.0.1:8080/oauth/callback',
+    'http://127.0.0.1:8080/oauth/callback?x=1',
+    'http://127.0.0.1:8080/oauth/callback#x',
+    'http://evil.com/oauth/callback',
+    'garbage',
+  ]) {
+    t.notOk(redirectUriMatches(reg, u), u);
+  }
+  t.ok(redirectUriMatches('https://app.example.com/cb', 'https://app.example.com/cb'));
+  t.notOk(redirectUriMatches('https://app.example.com/cb', 'https://app.example.com:444/cb'), 'no port freedom off loopback');
 });

@@ -56,6 +56,10 @@ export const ERROR_TABLE = {
   AssumeRoleInvalid: { status: 400, exit: 1 },
   // 409 like LoginRequired: the request is fine, the source session's state is what's wrong.
   SourceCredentialsRejected: { status: 409, exit: 1 },
+  // Existing AWS setups: something the agent cannot override would sign instead of the requested
+  // role; a user profile name that means two roles.
+  CredentialsOverride: { status: 409, exit: 1 },
+  AmbiguousProfile: { status: 409, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -265,6 +269,18 @@ export class SourceCredentialsRejectedError extends AgentError {
   readonly code = 'SourceCredentialsRejected';
 }
 
+// ---- existing AWS setups ---------------------------------------------------------------------------
+
+/** Something `env`/`exec` cannot take out of the SDKs' way would sign instead of the requested role. */
+export class CredentialsOverrideError extends AgentError {
+  readonly code = 'CredentialsOverride';
+}
+
+/** A name that is both one of the user's profiles and the agent's name of another role. */
+export class AmbiguousProfileError extends AgentError {
+  readonly code = 'AmbiguousProfile';
+}
+
 /** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   UsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
@@ -278,6 +294,8 @@ export const ERROR_CLASSES = [
   // chained roles
   ChainedProfileError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
   UpstreamUnreachableError,
+  // existing AWS setups
+  CredentialsOverrideError, AmbiguousProfileError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

@@ -11,7 +11,7 @@
  * case-insensitive; a repeated section or a repeated key in one section is an error.
  */
 
-export interface IniOption { key: string; line: number; value: string }
+export interface IniOption { key: string; line: number; value: string; /** Its last continuation line, when the value spans several. */ lastLine?: number }
 
 export interface IniSection {
   /** The text between the brackets, as written. */
@@ -65,6 +65,7 @@ export function validateIni(text: string): IniCheck {
     const indent = raw.search(/\S/);
     if (current && option && indent > indentLevel) {
       option.value += `\n${value}`;
+      option.lastLine = n;
       current.lastLine = n;
       continue;
     }

@@ -2,10 +2,12 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { UsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { ENV_FORMATS, chooseRegion, formatEnv, type EnvFormat } from '../env-lines.js';
+import { ENV_FORMATS, formatEnv, formatUnset, type EnvFormat } from '../env-lines.js';
+import { isolatedProfileEnv } from '../isolate/profile-env.js';
 import type { EnvReply } from '../../admin-api.js';
 
 const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json] [--region R] [--file-only]
+       sso-agent env --unset [--format sh|fish|json]
 
 Prints what makes a shell use the agent for PROFILE: AWS_CONTAINER_CREDENTIALS_FULL_URI,
 AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (a private file holding a token for this profile only, which
@@ -15,6 +17,15 @@ file: eval this again after an agent restart). No AWS secret is printed. It unse
 that would win over them, and sets AWS_REGION and AWS_DEFAULT_REGION (the session's region, unless
 you already set one; --region overrides) and SSO_AGENT_PROFILE (the profile's name, for prompts).
 
+The requested role wins over whatever else is configured: AWS_PROFILE and keys in the environment
+are unset, and when the default profile (in ~/.aws/config or ~/.aws/credentials) holds keys,
+credential_process, SSO or role settings, AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at
+private copies without them (your files are only read; eval again after editing them). Keys for
+boto 2 in ~/.boto are refused. The values it replaces are kept in SSO_AGENT_SAVED_*.
+
+  --unset        print what undoes an earlier \`env\`: its variables unset, your AWS_PROFILE,
+                 AWS_CONFIG_FILE, region… restored (keys that were in the environment stay unset)
+
   --file-only    leave out AWS_CONTAINER_AUTHORIZATION_TOKEN (the JS SDK v3 prints a warning
                  when both are set; every client that reads the file prefers it anyway)
   eval "$(sso-agent env prod-admin)"          # sh, bash, zsh
@@ -22,15 +33,21 @@ you already set one; --region overrides) and SSO_AGENT_PROFILE (the profile's na
 `;
 
 export const command: Command = async (argv) => {
-  const { values, positionals, help } = parseCommandArgs('env', argv, { format: { type: 'string', short: 'f' }, region: { type: 'string' }, 'file-only': { type: 'boolean' } });
+  const { values, positionals, help } = parseCommandArgs('env', argv, { format: { type: 'string', short: 'f' }, region: { type: 'string' }, 'file-only': { type: 'boolean' }, unset: { type: 'boolean' } });
   if (help) {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
   const format = (values.format ?? 'sh') as EnvFormat;
   if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
+  if (values.unset) {
+    if (positionals.length > 0) throw new UsageError('env --unset takes no PROFILE: it undoes whichever `env` this shell evaluated');
+    process.stdout.write(formatUnset(process.env, format));
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
-  process.stdout.write(formatEnv({ ...reply, withToken: values['file-only'] !== true, region: chooseRegion(values.region, process.env, reply.region) }, format));
+  const env = await isolatedProfileEnv(reply, process.env, { region: values.region, withToken: values['file-only'] !== true });
+  process.stdout.write(formatEnv(env, format));
   return 0;
 };

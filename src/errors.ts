@@ -150,8 +150,11 @@ export class UnsupportedMediaTypeError extends AgentError {
 
 export class ProfileNotFoundError extends AgentError {
   readonly code = 'ProfileNotFound';
-  constructor(profile: string) {
-    super(`no profile named ${JSON.stringify(profile)}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
+  /** `why`: the person's own profile of that name exists but its role is not served (it names the fix). `near`: a close name. */
+  constructor(profile: string, detail: { why?: string; near?: string } = {}) {
+    super(detail.why
+      ? `profile ${JSON.stringify(profile)} is not served: ${detail.why}`
+      : `no profile named ${JSON.stringify(profile)}${detail.near ? ` (did you mean ${detail.near}?)` : ''}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { InvalidInputError, LoginFailedError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { AmbiguousProfileError, InvalidInputError, LoginFailedError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { nearName } from '../store/edit-distance.js';
 import type { Logger } from '../logger.js';
 import { catalogFileBeside, settingsFile as defaultSettingsFile } from '../paths.js';
 import type { Catalog } from '../store/catalog.js';
@@ -22,6 +23,7 @@ import { restoreSessions } from './persist/restore-sessions.js';
 import { memoryOnly, type SessionVault } from './persist/session-vault.js';
 import { retryPolicy, type RetryPolicy } from './retry-policy.js';
 import { SessionRegistry } from './session-registry.js';
+import { startUrlProblem, parseStartUrl } from './session-config.js';
 import { DEFAULT_SYNC_INTERVAL_MS, SyncScheduler } from './sync/sync-scheduler.js';
 import { TokenKeeper } from './tokens/token-keeper.js';
 
@@ -136,6 +138,11 @@ class SsoAgentCore implements AgentCore {
       roleCredentials: (role) => this.cache.get(role),
       forgetRoleCredentials: (role) => { this.cache.dropSession(role.session); },
       sessionRegion: regionOf, retryDelay: credentialRetryDelay(random),
+      hasSession: (s) => this.registry.has(s),
+      sessionForStartUrl: (url) => {
+        const wanted = normaliseStartUrl(url);
+        return this.registry.names().find((n) => this.registry.config(n).startUrl === wanted);
+      },
     });
   }
 
@@ -192,13 +199,21 @@ class SsoAgentCore implements AgentCore {
   }
 
   listProfiles(): CatalogRole[] {
-    return [...this.catalog.list(), ...this.chained.list()];
+    const own = this.catalog.list();
+    const taken = new Set(own.map((r) => r.profile));
+    // A user profile whose name the agent gives another role is refused on use, not listed twice.
+    return [...own, ...this.chained.list(), ...this.chained.userProfiles().filter((r) => !taken.has(r.profile))];
   }
 
   resolveProfile(ref: string): CatalogRole {
-    const role = this.catalog.resolve(ref) ?? this.chained.resolve(ref);
-    if (!role) throw new ProfileNotFoundError(ref);
-    return role;
+    const user = this.chained.userProfile(ref);
+    const role = this.catalog.resolve(ref);
+    if (user && role && !sameRole(user, role)) {
+      throw new AmbiguousProfileError(`${ref} names two roles: your [profile ${ref}] (${user.accountId}:${user.roleName}, session ${user.session}) and the agent's ${role.profile} (${role.accountId}:${role.roleName}, session ${role.session}); rename [profile ${ref}] in your AWS config, or use ${user.aliasOf}`);
+    }
+    const found = role ?? user ?? this.chained.resolve(ref);
+    if (!found) throw new ProfileNotFoundError(ref, nearName(ref, this.listProfiles().map((r) => r.profile)));
+    return found;
   }
 
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
@@ -312,4 +327,13 @@ class SsoAgentCore implements AgentCore {
       throw mapPortalError(err, config, `getting credentials for ${key.accountId}:${key.roleName}`);
     }
   }
+}
+
+function sameRole(a: CatalogRole, b: CatalogRole): boolean {
+  return a.session === b.session && a.accountId === b.accountId && a.roleName === b.roleName;
+}
+
+/** A start URL as sessions keep it (parseStartUrl), or as written when it is not one. */
+function normaliseStartUrl(url: string): string {
+  return startUrlProblem(url) ? url : parseStartUrl(url);
 }

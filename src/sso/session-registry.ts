@@ -35,11 +35,21 @@ export class SessionRegistry {
   constructor(private readonly opts: SessionRegistryOptions) {}
 
   async load(): Promise<void> {
-    const { sessions: fromConfig, skipped, problems } = await loadAwsConfigSessions(this.opts.env);
+    const { sessions: fromConfig, skipped, problems, legacy } = await loadAwsConfigSessions(this.opts.env);
     this.configProblems = problems;
     for (const why of skipped) this.opts.logger.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.opts.settingsFile);
-    for (const config of mergeSessions(fromConfig, fromSettings)) {
+    const merged = mergeSessions(fromConfig, fromSettings);
+    // Legacy profiles' start URLs that no session covers become sessions, as [sso-session] sections do.
+    const taken = new Set([...merged.map((s) => s.name), ...this.sessions.keys()]);
+    for (const l of legacy) {
+      if (merged.some((s) => s.startUrl === l.startUrl)) continue;
+      const known = [...this.sessions.values()].find((s) => s.config.startUrl === l.startUrl && s.config.source === 'aws-config');
+      const name = known?.config.name ?? sessionNameFor(l.startUrl, taken);
+      taken.add(name);
+      merged.push({ ...l, name });
+    }
+    for (const config of merged) {
       const known = this.sessions.get(config.name);
       if (!known) {
         this.sessions.set(config.name, { config });

@@ -81,6 +81,8 @@ export interface CatalogRole {
   source?: string;
   /** A chained profile's region, when its section (or one below it) sets one. */
   region?: string;
+  /** Set on the person's own profile name for this role (a `[profile]` of the AWS config): the agent's name of it. */
+  aliasOf?: string;
 }
 
 /** Temporary role credentials from GetRoleCredentials. Memory only. */

@@ -79,11 +79,22 @@ function prepare(s: SetUp): { env: NodeJS.ProcessEnv; files: string[] } {
 
 const digest = (files: string[]) => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
 
+/**
+ * The environment `sso-agent exec` gives its command, captured once per set-up (`exec P -- env -0`);
+ * the clients then run in exactly that environment, in parallel, without an exec each.
+ */
+async function execEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  const r = await run(process.execPath, [MAIN, 'exec', wanted.profile, '--', 'env', '-0'], env);
+  if (r.code !== 0) throw new Error(`exec failed: ${r.stderr}`);
+  return Object.fromEntries(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
 for (const s of SETUPS) {
   t.test(s.name, async (t) => {
     const { env, files } = prepare(s);
     const before = digest(files);
-    const results = await Promise.all(clients.map((c) => whoSigned(c, em.url, env, [process.execPath, MAIN, 'exec', wanted.profile, '--'])));
+    const child = await execEnv(env);
+    const results = await Promise.all(clients.map((c) => whoSigned(c, em.url, child)));
     for (const r of results) {
       t.comment(`${r.signer}: ${r.arn ? accountAndRole(r.arn) : r.error}`);
       t.equal(r.arn && accountAndRole(r.arn), wantedName, `${r.signer} signed as ${wanted.profile} (${r.run.stderr.trim().slice(0, 300)})`);
@@ -93,10 +104,11 @@ for (const s of SETUPS) {
 }
 
 t.test('env: the same through the printed lines, and --unset puts the shell back', { skip: clients.some((c) => c.name === 'aws-v1') ? false : 'the AWS CLI v1 is not installed' }, async (t) => {
-  const { env, files } = prepare({ name: 'shell', credentials: `[default]\n${keyLines}`, config: `[profile mine]\nregion = ${em.region}\n`, env: { AWS_PROFILE: 'mine' } });
+  const { env, files } = prepare({ name: 'shell', credentials: `[default]\n${keyLines}[keys]\n${keyLines}`, config: `[profile mine]\nregion = ${em.region}\n`, env: { AWS_PROFILE: 'mine' } });
   const script = [
     `eval "$("${process.execPath}" "${MAIN}" env ${wanted.profile})"`,
     `echo "config=$AWS_CONFIG_FILE"`,
+    `echo "credentials=$AWS_SHARED_CREDENTIALS_FILE"`,
     `aws sts get-caller-identity --endpoint-url "${em.url}" --query Arn --output text`,
     `eval "$("${process.execPath}" "${MAIN}" env --unset)"`,
     `echo "after=$AWS_PROFILE|$AWS_CONFIG_FILE|\${AWS_CONTAINER_CREDENTIALS_FULL_URI-unset}|\${SSO_AGENT_PROFILE-unset}"`,
@@ -105,13 +117,13 @@ t.test('env: the same through the printed lines, and --unset puts the shell back
   t.equal(r.code, 0, r.stderr);
   const arn = /arn:aws:sts::\S+/.exec(r.stdout)?.[0] ?? '';
   t.equal(accountAndRole(arn), wantedName, 'the shell signs as the requested role');
-  const derived = /^config=(.*)$/m.exec(r.stdout)?.[1] ?? '';
-  t.not(derived, env.AWS_CONFIG_FILE, 'the SDKs read a derived config');
-  t.ok(derived.startsWith(join(world.env.XDG_RUNTIME_DIR as string, 'sso-agent')), `in the private runtime dir: ${derived}`);
+  t.match(r.stdout, new RegExp(`^config=${env.AWS_CONFIG_FILE}$`, 'm'), 'a config without default credentials is read as it is');
+  const derived = /^credentials=(.*)$/m.exec(r.stdout)?.[1] ?? '';
+  t.ok(derived.startsWith(join(world.env.XDG_RUNTIME_DIR as string, 'sso-agent')), `the SDKs read a copy of the credentials file in the private runtime dir: ${derived}`);
   t.equal(statSync(derived).mode & 0o777, 0o600, 'readable by the owner only');
-  t.match(readFileSync(derived, 'utf8'), /\[profile mine\]\nregion = /, 'other profiles are kept');
+  t.match(readFileSync(derived, 'utf8'), /^\[default\]\n\[keys\]\naws_access_key_id = /, 'the default profile\'s keys are gone, other profiles kept');
   t.match(r.stdout, new RegExp(`^after=mine\\|${env.AWS_CONFIG_FILE}\\|unset\\|unset$`, 'm'), 'AWS_PROFILE and AWS_CONFIG_FILE are back, the agent\'s variables gone');
-  t.equal(readFileSync(files[1] as string, 'utf8'), `[default]\n${keyLines}`, 'the credentials file is untouched');
+  t.equal(readFileSync(files[1] as string, 'utf8'), `[default]\n${keyLines}[keys]\n${keyLines}`, 'the credentials file is untouched');
 });
 
 t.test('what the agent cannot override is refused, naming it and the fix', async (t) => {

@@ -19,7 +19,9 @@ needed": run \`sso-agent login --session NAME\`). A profile's name never changes
 
   --json    an array of objects with profile, session, accountId, accountName, roleName, roleArn,
             stale and loginNeeded; chained profiles (role_arn + source_profile in the AWS config)
-            also carry "chained": true and their "source". roleArn is null: the portal API does not
+            also carry "chained": true and their "source"; your own profiles of the AWS config
+            that use an agent role (sso_session, legacy sso_start_url, or credential_process
+            running sso-agent) carry "aliasOf", the agent's name of the role. roleArn is null: the portal API does not
             reveal the IAM role's ARN (AWSReservedSSO_<permission set>_<suffix>), and the agent does
             not invent one; any ARN of the role is still accepted wherever a PROFILE is.
   --names   profile names only, one a line (for scripts)
@@ -39,7 +41,7 @@ export function formatProfiles(roles: Array<CatalogRole & { loginNeeded?: boolea
   if (roles.length === 0) return 'No profiles yet: log in with `sso-agent login`, or run `sso-agent sync`.\n';
   const rows = roles.map((r) => [
     r.profile, r.session, r.accountId, r.accountName,
-    r.roleName + (r.chained ? ` (chained from ${r.source})` : '') + (r.stale ? ' (stale)' : '') + (r.loginNeeded ? ' (login needed)' : ''),
+    r.roleName + (r.chained ? ` (chained from ${r.source})` : '') + (r.aliasOf ? ` (your profile; = ${r.aliasOf})` : '') + (r.stale ? ' (stale)' : '') + (r.loginNeeded ? ' (login needed)' : ''),
   ]);
   return formatTable(['PROFILE', 'SESSION', 'ACCOUNT ID', 'ACCOUNT', 'ROLE'], rows);
 }

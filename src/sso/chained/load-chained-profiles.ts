@@ -19,7 +19,7 @@ export const MAX_CHAIN_DEPTH = 5;
  * Names the agent serves go into URL paths and `credential_process` lines; these characters are
  * safe in both and never mistaken for the `ACCOUNT_ID:ROLE_NAME` or ARN forms (which hold `:`).
  */
-const NAME_RE = /^[A-Za-z0-9._@+=-]{1,128}$/;
+export const NAME_RE = /^[A-Za-z0-9._@+=-]{1,128}$/;
 
 export interface ChainedDefinition {
   name: string;
@@ -35,7 +35,7 @@ export interface ChainedDefinition {
 export type SourceKind =
   | { kind: 'chained'; name: string }
   /** A role of the agent: a name from `ls`, `ACCOUNT_ID:ROLE_NAME`, or (sso-session profiles) with its session. */
-  | { kind: 'agent'; ref: string; session?: string }
+  | { kind: 'agent'; ref: string; session?: string; /** Legacy SSO profiles name their start URL, not a session. */ startUrl?: string }
   | { kind: 'foreign'; why: string };
 
 export interface ChainedConfig {
@@ -77,6 +77,9 @@ function classify(name: string, s: Record<string, string | undefined>): SourceKi
   }
   if (s.sso_session && s.sso_account_id && s.sso_role_name) {
     return { kind: 'agent', ref: `${s.sso_account_id}:${s.sso_role_name}`, session: s.sso_session };
+  }
+  if (s.sso_start_url && s.sso_account_id && s.sso_role_name) {
+    return { kind: 'agent', ref: `${s.sso_account_id}:${s.sso_role_name}`, startUrl: s.sso_start_url };
   }
   if (s.role_arn) return { kind: 'foreign', why: `[profile ${name}] assumes its role from ${s.credential_source ? 'credential_source' : 'something other than source_profile'}` };
   return { kind: 'foreign', why: `[profile ${name}] has its own credentials (keys, SSO settings or another tool)` };

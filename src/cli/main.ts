@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   console: { summary: 'open the AWS console for a profile (or print its sign-in URL)', load: () => import('./commands/console.js') },
   session: { summary: 'remove an SSO session and its profiles', load: () => import('./commands/session.js') },
   completion: { summary: 'bash|zsh|fish completion script', load: () => import('./commands/completion.js') },
+  migrate: { summary: 'move the AWS CLI\'s own SSO profiles to the agent, in place', load: () => import('./commands/migrate.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };

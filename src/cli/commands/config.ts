@@ -50,7 +50,7 @@ export interface ConfigDeps {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-function agentOver(socket: string): ConfigAgent {
+export function agentOver(socket: string): ConfigAgent {
   const opts = { socket, timeoutMs: 10_000 };
   return {
     // Chained profiles are sections of this very file already: nothing to write for them.
@@ -59,7 +59,7 @@ function agentOver(socket: string): ConfigAgent {
   };
 }
 
-async function readConfig(file: string): Promise<Buffer | null> {
+export async function readConfig(file: string): Promise<Buffer | null> {
   await checkConfigTarget(file);
   try {
     return await readFile(file);

@@ -35,7 +35,7 @@ t.test('in place, keeping everything else; legacy URLs get a session; idempotent
   const plan = planMigrate({ text: base, file: 'cfg', command: CMD });
   t.same(plan.migrated, ['default', 'spaced']);
   t.same(plan.addedSessions, ['d-2222222222']);
-  t.match(plan.warnings.join('\n'), /\[profile both\] \(line 23\) has both SSO settings and credential_process/);
+  t.match(plan.warnings.join('\n'), /\[profile both\] \(line 22\) has both SSO settings and credential_process/);
   t.equal(plan.text, `# top comment
 [default]
 credential_process = sso-agent credential-process 111111111111:ReadOnly

@@ -160,8 +160,11 @@ export class ProfileNotFoundError extends AgentError {
 
 export class SessionNotFoundError extends AgentError {
   readonly code = 'SessionNotFound';
-  constructor(session: string) {
-    super(`no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
+  /** `near`: a known session whose name is close (a typo). */
+  constructor(session: string, near?: string) {
+    super(near
+      ? `no SSO session named ${JSON.stringify(session)} (did you mean ${near}?): \`sso-agent status\` lists them`
+      : `no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
   }
 }
 

@@ -7,6 +7,21 @@
 export interface OpenedBrowser {
   /** Errors of the launcher after it started (a missing command, for example). */
   once(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+}
+
+/**
+ * Whether the launcher worked: false when it cannot start or exits non-zero (xdg-open with no
+ * browser behind it exits 3); true when it exits 0 or is still running after `graceMs` (it is a
+ * browser itself, or waits for one).
+ */
+export function waitForLauncher(child: OpenedBrowser, graceMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(true), graceMs);
+    timer.unref();
+    child.once('error', () => { clearTimeout(timer); resolve(false); });
+    child.once('exit', (code) => { clearTimeout(timer); resolve(code === 0); });
+  });
 }
 
 export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<OpenedBrowser> {

@@ -178,7 +178,8 @@ export function parseLoginRequest(raw: unknown): LoginRequest {
     if (typeof body.force !== 'boolean') throw new InvalidInputError('force must be true or false');
     req.force = body.force;
   }
-  if ((startUrl === undefined) !== (region === undefined)) {
+  // With a known --session, --region alone is checked against the session's (a mismatch is refused).
+  if ((startUrl === undefined) !== (region === undefined) && !(session !== undefined && startUrl === undefined)) {
     throw new UsageError('--start-url and --region go together: pass both to add a session');
   }
   if (body.scopes !== undefined) {

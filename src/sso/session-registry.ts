@@ -3,6 +3,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { ConfigFileError, InvalidInputError, SessionInConfigFileError, SessionNotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LoginRequest, SessionConfig } from '../store/types.js';
+import { nearName } from '../store/edit-distance.js';
 import type { AwsClientFactory } from './clients.js';
 import {
   DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion,
@@ -72,13 +73,13 @@ export class SessionRegistry {
 
   config(name: string): SessionConfig {
     const s = this.sessions.get(name);
-    if (!s) throw new SessionNotFoundError(name);
+    if (!s) throw new SessionNotFoundError(name, nearName(name, this.names()).near);
     return s.config;
   }
 
   clients(name: string): SessionClients {
     const s = this.sessions.get(name);
-    if (!s) throw new SessionNotFoundError(name);
+    if (!s) throw new SessionNotFoundError(name, nearName(name, this.names()).near);
     s.clients ??= {
       oidc: this.opts.clients.oidc(s.config),
       portal: this.opts.clients.portal(s.config, 'default'),
@@ -105,11 +106,14 @@ export class SessionRegistry {
         if (req.startUrl && parseStartUrl(req.startUrl) !== known.startUrl) {
           throw new InvalidInputError(`SSO session ${req.session} already uses the start URL ${known.startUrl}: drop --start-url, or pick another --session name`);
         }
+        if (req.region && req.region !== known.region) {
+          throw new InvalidInputError(`SSO session ${req.session} is in region ${known.region}, not ${req.region}: drop --region, or pick another --session name`);
+        }
         return known;
       }
       const problem = this.configProblems.get(req.session);
       if (problem) throw new ConfigFileError(problem);
-      if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session);
+      if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session, req.startUrl ? undefined : nearName(req.session, this.names()).near);
       return this.add(req.session, req.startUrl, req.region, req.scopes);
     }
     const all = [...this.sessions.values()].map((s) => s.config);

@@ -4,7 +4,7 @@
  * the two sides cannot drift. Types only and string builders: the CLI's fast path loads nothing else.
  */
 import type {
-  AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
+  AlreadyLoggedIn, CatalogRole, ConfigProblems, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
 } from './store/types.js';
 
 import type { PersistStatus } from './sso/persist/session-vault.js';
@@ -56,7 +56,7 @@ export interface AgentInfo {
   persist?: PersistStatus;
 }
 
-export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
+export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[]; /** Absent from older agents. */ configProblems?: ConfigProblems }
 
 export type ProfilesReply = CatalogRole[];
 

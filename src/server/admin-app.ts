@@ -56,7 +56,9 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
   });
 
-  app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
+  app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({
+    agent: info(), sessions: core.listSessions(), ...(core.configProblems ? { configProblems: core.configProblems() } : {}),
+  }));
 
   app.get(ADMIN_ROUTES.profiles, async (): Promise<ProfilesReply> => core.listProfiles());
 

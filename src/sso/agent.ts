@@ -5,7 +5,7 @@ import { catalogFileBeside, settingsFile as defaultSettingsFile } from '../paths
 import type { Catalog } from '../store/catalog.js';
 import { CredentialCache, type CredentialKey } from '../store/credential-cache.js';
 import type {
-  AgentCore, AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
+  AgentCore, AlreadyLoggedIn, CatalogRole, ConfigProblems, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
 } from '../store/types.js';
 import { mapPortalError } from './aws-errors.js';
@@ -196,6 +196,10 @@ class SsoAgentCore implements AgentCore {
         staleAccounts: stale,
       };
     });
+  }
+
+  configProblems(): ConfigProblems {
+    return this.registry.problems();
   }
 
   listProfiles(): CatalogRole[] {

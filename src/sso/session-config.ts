@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../store/types.js';
+import { readAwsConfig } from './read-aws-config.js';
 
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];
@@ -24,9 +24,9 @@ export function parseScopes(value: string | undefined): string[] {
  * Sections without a start URL or region are skipped with a reason, not fatal: the file is the
  * person's, and one half-written section must not stop the agent.
  */
-export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[]; problems: Map<string, string>; legacy: SessionConfig[] }> {
+export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[]; problems: Map<string, string>; legacy: SessionConfig[]; fileProblem?: string }> {
   const configFilepath = awsConfigPath(env);
-  const { configFile } = await loadSharedConfigFiles({ configFilepath, filepath: join(dirname(configFilepath), '.sso-agent-no-credentials-file'), ignoreCache: true });
+  const { sections: configFile, problem: fileProblem } = await readAwsConfig(configFilepath);
   const sessions: SessionConfig[] = [];
   const skipped: string[] = [];
   // Per session name, why it was left out: `login --session NAME` then says that, not "unknown session".
@@ -48,7 +48,7 @@ export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ s
     }
     sessions.push({ name, startUrl: parseStartUrl(startUrl!), region: region!, scopes: parseScopes(section.sso_registration_scopes), source: 'aws-config' });
   }
-  return { sessions, skipped, problems, legacy: legacySessions(configFile) };
+  return { sessions, skipped, problems, legacy: legacySessions(configFile), ...(fileProblem ? { fileProblem } : {}) };
 }
 
 /**

@@ -32,12 +32,16 @@ export class SessionRegistry {
   private readonly provisional = new Set<string>();
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
+  /** The AWS config itself, when botocore would refuse it (line and fix). */
+  private fileProblem: string | undefined;
 
   constructor(private readonly opts: SessionRegistryOptions) {}
 
   async load(): Promise<void> {
-    const { sessions: fromConfig, skipped, problems, legacy } = await loadAwsConfigSessions(this.opts.env);
+    const { sessions: fromConfig, skipped, problems, legacy, fileProblem } = await loadAwsConfigSessions(this.opts.env);
     this.configProblems = problems;
+    if (fileProblem && fileProblem !== this.fileProblem) this.opts.logger.warn({ why: fileProblem }, 'the AWS config cannot be parsed as the AWS CLI parses it');
+    this.fileProblem = fileProblem;
     for (const why of skipped) this.opts.logger.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.opts.settingsFile);
     const merged = mergeSessions(fromConfig, fromSettings);
@@ -61,6 +65,11 @@ export class SessionRegistry {
       }
     }
     this.opts.logger.info({ sessions: this.names() }, 'sessions loaded');
+  }
+
+  /** What is wrong with the AWS config as last read: the file as a whole, and sections left out. */
+  problems(): { file?: string; sessions: string[] } {
+    return { ...(this.fileProblem ? { file: this.fileProblem } : {}), sessions: [...this.configProblems.values()] };
   }
 
   names(): string[] {

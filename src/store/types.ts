@@ -85,6 +85,9 @@ export interface CatalogRole {
   aliasOf?: string;
 }
 
+/** `file`: the AWS config cannot be parsed as botocore parses it (line and fix); `sessions`: sections left out, with why. */
+export interface ConfigProblems { file?: string; sessions: string[] }
+
 /** Temporary role credentials from GetRoleCredentials. Memory only. */
 export interface RoleCredentials {
   accessKeyId: string;
@@ -198,5 +201,7 @@ export interface AgentCore {
    * One from ~/.aws/config is refused with SessionInConfigFileError until its section is deleted.
    */
   removeSession(session: string): Promise<SessionRemoved>;
+  /** What is wrong with the AWS config as last read (a file botocore refuses, incomplete [sso-session] sections). */
+  configProblems?(): ConfigProblems;
   close(): Promise<void>;
 }

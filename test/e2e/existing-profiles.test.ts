@@ -138,3 +138,38 @@ t.test('config --write writes no second name for a role the person already has a
   for (const r of [native, legacy, viaProcess, asDefault]) t.notMatch(text, new RegExp(`^\\[profile ${r.profile}\\]$`, 'm'), `no [profile ${r.profile}]: the person has one for that role`);
   t.ok(text.startsWith(awsConfig), 'the person\'s sections are kept as they were');
 });
+
+t.test('the config is read as botocore reads it, and what it cannot read is reported with the line', async (t) => {
+  writeFileSync(configFile, `${awsConfig}
+[profile  spaced ]
+sso_session = corp
+sso_account_id = ${native.accountId}
+sso_role_name = ${native.roleName}
+
+[profile signed-in]
+login_session = arn:aws:iam::${native.accountId}:user/someone
+
+[sso-session half]
+sso_start_url = https://d-3333333333.awsapps.com/start
+`);
+  const sync = await runCli(world, ['sync']);
+  t.equal(sync.code, 0, sync.stderr);
+  const names = (await runCli(world, ['ls', '--names'])).stdout.trim().split('\n');
+  t.ok(names.includes('spaced'), '[profile  spaced ] is profile spaced, as the AWS CLI reads it');
+  t.notOk(names.includes('signed-in'), 'a login_session profile is left alone');
+  const status = await runCli(world, ['status']);
+  t.match(status.stdout, /problem: \[sso-session half\] in .* lacks sso_region/, 'an incomplete session shows in status with what is missing');
+
+  writeFileSync(configFile, `${awsConfig}\n[profile prod-admin]\nregion = eu-west-1\n`);
+  const dup = await runCli(world, ['sync']);
+  t.equal(dup.code, 1, 'sync fails on a file every aws command fails on');
+  t.match(dup.stderr, /line \d+: `\[profile prod-admin\]` repeats the section already started on line 8/);
+  const again = await runCli(world, ['status']);
+  t.match(again.stdout, /problem: .*repeats the section already started on line 8 .*\(every `aws` command fails on this file until it is fixed\)/);
+  t.equal((await runCli(world, ['credential-process', 'old-style'])).code, 0, 'the agent keeps serving meanwhile');
+  const exec = await runCli(world, ['exec', 'old-style', '--', 'true']);
+  t.equal(exec.code, 1, 'exec refuses: SDKs would misread the file, so it cannot vouch for the role that signs');
+  t.match(exec.stderr, /line \d+: `\[profile prod-admin\]` repeats the section/);
+  writeFileSync(configFile, awsConfig);
+  t.equal((await runCli(world, ['sync'])).code, 0, 'fixed: sync succeeds again');
+});

@@ -37,10 +37,16 @@ const LOGIN_NEEDED_WORDS: Record<NonNullable<SessionStatus['loginNeeded']>, stri
   'logged-out': 'logged out',
 };
 
+/** The AWS config's problems, one line each, naming the line to fix. */
+export function configProblemLines(p: StatusReply['configProblems']): string {
+  if (!p) return '';
+  return [...(p.file ? [`problem: ${p.file}`] : []), ...p.sessions.map((w) => `problem: ${w}`)].map((l) => l + '\n').join('');
+}
+
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
   const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`
-    + persistLine(a.persist);
+    + persistLine(a.persist) + configProblemLines(s.configProblems);
   if (s.sessions.length === 0) {
     return head + '\nNo sessions: add one with `sso-agent login --session NAME --start-url URL --region REGION`, or an [sso-session] in ~/.aws/config.\n';
   }

@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ChainedProfileError, ProfileNotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { codeUnitOrder } from '../../store/code-unit-order.js';
@@ -7,6 +5,7 @@ import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from
 import type { CatalogRole, RoleCredentials } from '../../store/types.js';
 import type { AwsClientFactory } from '../clients.js';
 import type { Clock } from '../clock.js';
+import { readAwsConfig } from '../read-aws-config.js';
 import { awsConfigPath } from '../session-config.js';
 import { assumeRole, defaultSessionName } from './assume-role.js';
 import { checkAssumeRole, isSourceRejected, mapAssumeRoleError, type AssumeContext } from './check-assume-role.js';
@@ -74,12 +73,7 @@ export class ChainedRoles {
   /** Re-reads the AWS config; a profile whose definition changed or vanished loses its cached credentials. */
   async reload(): Promise<void> {
     this.file = awsConfigPath(this.opts.env);
-    const { configFile } = await loadSharedConfigFiles({
-      configFilepath: this.file,
-      // No credentials file: chained profiles live in the config file.
-      filepath: join(dirname(this.file), '.sso-agent-no-credentials-file'),
-      ignoreCache: true,
-    });
+    const { sections: configFile } = await readAwsConfig(this.file);
     const next = readChainedConfig(configFile, this.file);
     for (const [name, def] of this.config.definitions) {
       const now = next.definitions.get(name);

@@ -51,7 +51,7 @@ const pe = { uri: 'http://127.0.0.1:8732/v1/credentials/prod-admin', token: 'tok
 
 t.test('formatEnv points at the token file and sets the token beside it; --file-only leaves the token out', async (t) => {
   t.equal(formatEnv({ ...pe, withToken: false }, 'sh'), [
-    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_CONTAINER_AUTHORIZATION_TOKEN;',
+    'unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_CREDENTIAL_FILE;',
     "export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8732/v1/credentials/prod-admin';",
     "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='/run/user/1000/sso-agent/tokens/prod-admin';",
     '',
@@ -87,7 +87,7 @@ t.test('formatStatus and formatProfiles', async (t) => {
       { name: 'nap', startUrl: 'https://d-3.awsapps.com/start', region: 'eu-west-1', state: 'refreshing', tokenExpiresAt: new Date(now - 60_000).toISOString(), refreshable: true, accounts: 1, roles: 1, staleAccounts: 0 },
     ],
   }, now);
-  t.match(text, /^play\s+login-needed \(refresh-rejected\)\s/m, 'the reason a login is needed');
+  t.match(text, /^play\s+login-needed \(sign-in expired\)\s/m, 'the reason a login is needed');
   t.notMatch(text, /nap: run/, 'no login hint for a session the agent is refreshing');
   t.match(text, /pid 7, listening on 127\.0\.0\.1:8732/);
   t.match(text, /^SESSION\s+STATE\s+TOKEN EXPIRES\s+LAST SYNC\s+ACCOUNTS\s+ROLES\s+START URL$/m);

@@ -137,10 +137,14 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   return 0;
 }
 
-export const command: Command = (argv) =>
-  runConfig(argv, {
+/** The terminal, the environment and the running agent: what `config` and `migrate` run with. */
+export function terminalDeps(): Pick<ConfigDeps, 'env' | 'out' | 'err' | 'agent'> {
+  return {
     env: process.env,
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     agent: agentOver(socketPath(process.env)),
-  });
+  };
+}
+
+export const command: Command = (argv) => runConfig(argv, terminalDeps());

@@ -1,13 +1,12 @@
 import { ConfigFileError, UsageError, isAgentError } from '../../errors.js';
-import { socketPath } from '../../paths.js';
 import { parseCommandArgs } from '../args.js';
-import { atomicWrite, type WriteFs } from '../aws-config/atomic-write.js';
+import { atomicWrite } from '../aws-config/atomic-write.js';
 import { configFilePath } from '../aws-config/config-path.js';
 import { checkConfigText } from '../aws-config/plan-config.js';
 import { planMigrate, type MigrateInput } from '../aws-config/plan-migrate.js';
 import { defaultSelfCommand } from '../aws-config/self-command.js';
 import type { Command } from '../command.js';
-import { agentOver, readConfig, type ConfigAgent } from './config.js';
+import { readConfig, terminalDeps, type ConfigDeps } from './config.js';
 
 const HELP = `Usage: sso-agent migrate [--write] [--config-file PATH]
 
@@ -27,15 +26,8 @@ Running it again changes nothing. A file the AWS CLI could not parse is refused 
   --config-file PATH   the file (default: $AWS_CONFIG_FILE, else ~/.aws/config)
 `;
 
-export interface MigrateDeps {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  agent: ConfigAgent;
-  selfCommand?: () => string;
-  fs?: WriteFs;
-  cwd?: string;
-}
+/** The same as `config`'s: the terminal, the environment, the agent, and test seams. */
+export type MigrateDeps = ConfigDeps;
 
 export async function runMigrate(argv: string[], deps: MigrateDeps): Promise<number> {
   const { values, positionals, help } = parseCommandArgs('migrate', argv, { write: { type: 'boolean' }, 'config-file': { type: 'string' } });
@@ -80,10 +72,4 @@ export async function runMigrate(argv: string[], deps: MigrateDeps): Promise<num
   return 0;
 }
 
-export const command: Command = (argv) =>
-  runMigrate(argv, {
-    env: process.env,
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    agent: agentOver(socketPath(process.env)),
-  });
+export const command: Command = (argv) => runMigrate(argv, terminalDeps());

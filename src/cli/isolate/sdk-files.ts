@@ -8,8 +8,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigFileError } from '../../errors.js';
+import { expandPath } from '../aws-config/config-path.js';
 import { stripDefaultCredentials, type SharedFileKind } from './strip-default-credentials.js';
 import { DERIVED_DIR, userValue } from './user-values.js';
 
@@ -17,13 +18,10 @@ const FILE_VAR: Record<SharedFileKind, 'AWS_CONFIG_FILE' | 'AWS_SHARED_CREDENTIA
   config: 'AWS_CONFIG_FILE', credentials: 'AWS_SHARED_CREDENTIALS_FILE',
 };
 
-/** The file the SDKs would read for `kind` (a leading `~` expanded, as botocore does). */
+/** The file the SDKs would read for `kind`, seen through an earlier `env` in this shell. */
 export function sharedFilePath(kind: SharedFileKind, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
-  const home = env.HOME || homedir();
   const chosen = userValue(env, FILE_VAR[kind]);
-  if (!chosen) return join(home, '.aws', kind);
-  const p = chosen === '~' ? home : chosen.startsWith('~/') ? join(home, chosen.slice(2)) : chosen;
-  return isAbsolute(p) ? p : resolve(cwd, p);
+  return chosen ? expandPath(chosen, env, cwd) : join(env.HOME || homedir(), '.aws', kind);
 }
 
 async function readIfThere(path: string): Promise<string | undefined> {

@@ -8,6 +8,8 @@ export interface OpenedBrowser {
   /** Errors of the launcher after it started (a missing command, for example). */
   once(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'exit', listener: (code: number | null) => void): unknown;
+  /** Set once the launcher has exited (a ChildProcess). */
+  readonly exitCode?: number | null;
 }
 
 /**
@@ -16,9 +18,11 @@ export interface OpenedBrowser {
  * browser itself, or waits for one).
  */
 export function waitForLauncher(child: OpenedBrowser, graceMs = 1500): Promise<boolean> {
+  // A quick launcher may have exited before we listen.
+  if (child.exitCode !== undefined && child.exitCode !== null) return Promise.resolve(child.exitCode === 0);
   return new Promise((resolve) => {
+    // Not unref'd: the command must not end before it knows what to tell the person.
     const timer = setTimeout(() => resolve(true), graceMs);
-    timer.unref();
     child.once('error', () => { clearTimeout(timer); resolve(false); });
     child.once('exit', (code) => { clearTimeout(timer); resolve(code === 0); });
   });

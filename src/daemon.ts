@@ -35,6 +35,7 @@ import { Registrations } from './sso/login/registration.js';
 import type { SessionVault } from './sso/persist/session-vault.js';
 import { retryPolicy, type RetryPolicy } from './sso/retry-policy.js';
 import { SessionRegistry } from './sso/session-registry.js';
+import { parseStartUrl, startUrlProblem } from './sso/session-config.js';
 import { DEFAULT_SYNC_INTERVAL_MS, SyncScheduler } from './sso/sync/sync-scheduler.js';
 import { TokenKeeper } from './sso/tokens/token-keeper.js';
 
@@ -143,6 +144,11 @@ export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore
     roleCredentials: (role) => cache.get(role),
     forgetRoleCredentials: (role) => { cache.dropSession(role.session); },
     sessionRegion: regionOf, retryDelay: credentialRetryDelay(random),
+    hasSession: (s) => registry.has(s),
+    sessionForStartUrl: (url) => {
+      const wanted = normaliseStartUrl(url);
+      return registry.names().find((n) => registry.config(n).startUrl === wanted);
+    },
   });
 
   const core = new SsoAgentCore({ logger, clock, events, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
@@ -329,4 +335,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     }
   };
   return { port, socket, core, logger, runtimeDir, reload, close };
+}
+
+/** A start URL as sessions keep it (parseStartUrl), or as written when it is not one. */
+function normaliseStartUrl(url: string): string {
+  return startUrlProblem(url) ? url : parseStartUrl(url);
 }

@@ -65,6 +65,10 @@ export const ERROR_TABLE = {
   ProfileNotGranted: { status: 403, exit: 1 },
   GrantNotFound: { status: 404, exit: 1 },
   NoContainerAddress: { status: 409, exit: 1 },
+  // Existing AWS setups: something the agent cannot override would sign instead of the requested
+  // role; a user profile name that means two roles.
+  CredentialsOverride: { status: 409, exit: 1 },
+  AmbiguousProfile: { status: 409, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -160,15 +164,21 @@ export class UnsupportedMediaTypeError extends AgentError {
 
 export class ProfileNotFoundError extends AgentError {
   readonly code = 'ProfileNotFound';
-  constructor(profile: string) {
-    super(`no profile named ${JSON.stringify(profile)}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
+  /** `why`: the person's own profile of that name exists but its role is not served (it names the fix). `near`: a close name. */
+  constructor(profile: string, detail: { why?: string; near?: string } = {}) {
+    super(detail.why
+      ? `profile ${JSON.stringify(profile)} is not served: ${detail.why}`
+      : `no profile named ${JSON.stringify(profile)}${detail.near ? ` (did you mean ${detail.near}?)` : ''}: list them with \`sso-agent ls\`, or run \`sso-agent sync\` if the role is new`);
   }
 }
 
 export class SessionNotFoundError extends AgentError {
   readonly code = 'SessionNotFound';
-  constructor(session: string) {
-    super(`no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
+  /** `near`: a known session whose name is close (a typo). */
+  constructor(session: string, near?: string) {
+    super(near
+      ? `no SSO session named ${JSON.stringify(session)} (did you mean ${near}?): \`sso-agent status\` lists them`
+      : `no SSO session named ${JSON.stringify(session)}: add it with \`sso-agent login --session ${session} --start-url URL --region REGION\``);
   }
 }
 
@@ -318,6 +328,18 @@ export class NoContainerAddressError extends AgentError {
   }
 }
 
+// ---- existing AWS setups ---------------------------------------------------------------------------
+
+/** Something `env`/`exec` cannot take out of the SDKs' way would sign instead of the requested role. */
+export class CredentialsOverrideError extends AgentError {
+  readonly code = 'CredentialsOverride';
+}
+
+/** A name that is both one of the user's profiles and the agent's name of another role. */
+export class AmbiguousProfileError extends AgentError {
+  readonly code = 'AmbiguousProfile';
+}
+
 /** Every class above; the catalog test checks codes are unique and each has its ERROR_TABLE row. */
 export const ERROR_CLASSES = [
   BadUsageError, InvalidInputError, MissingAuthorizationError, AccessDeniedError, ForbiddenRequestError,
@@ -334,6 +356,8 @@ export const ERROR_CLASSES = [
   BadReplyError, TimeoutError,
   // grants
   GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError,
+  // existing AWS setups
+  CredentialsOverrideError, AmbiguousProfileError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

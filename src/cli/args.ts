@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BadUsageError } from '../errors.js';
+import { editDistance } from '../edit-distance.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,18 +33,7 @@ export function acceptedFlags(options: Options): string {
     .join(', ');
 }
 
-/** Edit distance, for "did you mean": flags are short, so the plain O(n·m) table is plenty. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
+export { editDistance } from '../edit-distance.js';
 
 /** The closest accepted flag, if it is close enough to be a typo (a third of the word, at least 1). */
 export function closestFlag(typed: string, options: Options): string | undefined {

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, { summary: string; hidden?: boolean; load: () => 
   stop: { summary: 'stop the running agent (e.g. one started with serve --background)', load: () => import('./commands/stop.js') },
   grants: { summary: 'list or revoke container and ssh grants', load: () => import('./commands/grants.js') },
   ssh: { summary: 'ssh to a host whose SDKs use the given profiles through this agent', load: () => import('./commands/ssh.js') },
+  migrate: { summary: 'move the AWS CLI\'s own SSO profiles to the agent, in place', load: () => import('./commands/migrate.js') },
   // Hidden: what completion scripts call for profile and session names.
   __complete: { summary: '', hidden: true, load: () => import('./commands/complete.js') },
 };
@@ -52,13 +53,22 @@ function usage(version: string): string {
   ].join('\n');
 }
 
+function unknownCommand(name: string): number {
+  const near = Object.keys(COMMANDS).filter((c) => !COMMANDS[c]?.hidden).find((c) => editDistance(name, c) <= 2);
+  process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; run \`sso-agent --help\` for the list\n`);
+  return EXIT_USAGE;
+}
+
 // Read only where it is shown: every other command (credential-process most of all) skips the
 // package.json lookup.
 const version = async (): Promise<string> => (await import('../version.js')).VERSION;
 
 export async function main(argv: string[]): Promise<number> {
   // `sso-agent help CMD` is `sso-agent CMD --help`.
-  if (argv[0] === 'help' && argv[1] !== undefined && COMMANDS[argv[1]]) argv = [argv[1], '--help'];
+  if (argv[0] === 'help' && argv[1] !== undefined) {
+    if (!COMMANDS[argv[1]] || COMMANDS[argv[1]]?.hidden) return unknownCommand(argv[1]);
+    argv = [argv[1], '--help'];
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage(await version()) + '\n');
@@ -69,11 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const entry = COMMANDS[name];
-  if (!entry) {
-    const near = Object.keys(COMMANDS).filter((c) => !COMMANDS[c]?.hidden).find((c) => editDistance(name, c) <= 2);
-    process.stderr.write(`sso-agent: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; run \`sso-agent --help\` for the list\n`);
-    return EXIT_USAGE;
-  }
+  if (!entry) return unknownCommand(name);
   try {
     // Before the daemon's modules load: loading them is the first burst the flags are for.
     if (name === 'serve') (await import('../heap-tuning.js')).tuneHeapForResidency();

@@ -4,7 +4,7 @@
  * the two sides cannot drift. Types only and string builders: the CLI's fast path loads nothing else.
  */
 import type {
-  AlreadyLoggedIn, CatalogRole, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
+  AlreadyLoggedIn, CatalogRole, ConfigProblems, LoginPrompt, LoginRequest, SessionRemoved, SessionStatus, SyncSummary,
 } from './types.js';
 
 import type { GrantInfo, GrantKind } from './types.js';
@@ -73,7 +73,7 @@ export interface AgentInfo {
   containers?: { address: string; port: number; listening: boolean }[];
 }
 
-export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[] }
+export interface StatusReply { agent: AgentInfo; sessions: SessionStatus[]; /** Absent from older agents. */ configProblems?: ConfigProblems }
 
 export type ProfilesReply = CatalogRole[];
 

@@ -98,7 +98,12 @@ export interface CatalogRole {
   source?: string;
   /** A chained profile's region, when its section (or one below it) sets one. */
   region?: string;
+  /** Set on the person's own profile name for this role (a `[profile]` of the AWS config): the agent's name of it. */
+  aliasOf?: string;
 }
+
+/** `file`: the AWS config cannot be parsed as botocore parses it (line and fix); `sessions`: sections left out, with why. */
+export interface ConfigProblems { file?: string; sessions: string[] }
 
 /** Temporary role credentials from GetRoleCredentials. Memory only. */
 export interface RoleCredentials {
@@ -213,6 +218,8 @@ export interface AgentCore {
    * One from ~/.aws/config is refused with SessionInConfigFileError until its section is deleted.
    */
   removeSession(session: string): Promise<SessionRemoved>;
+  /** What is wrong with the AWS config as last read (a file botocore refuses, incomplete [sso-session] sections). */
+  configProblems?(): ConfigProblems;
   close(): Promise<void>;
 }
 

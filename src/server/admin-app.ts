@@ -67,7 +67,9 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
 
   if (opts.doors) registerGrantRoutes(app, core, opts.doors);
 
-  app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
+  app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({
+    agent: info(), sessions: core.listSessions(), ...(core.configProblems ? { configProblems: core.configProblems() } : {}),
+  }));
 
   app.post(ADMIN_ROUTES.stop, async (_req, reply): Promise<StopReply> => {
     const stop = opts.onStopRequested;
@@ -200,7 +202,8 @@ export function parseLoginRequest(raw: unknown): LoginRequest {
     if (typeof body.force !== 'boolean') throw new InvalidInputError('force must be true or false');
     req.force = body.force;
   }
-  if ((startUrl === undefined) !== (region === undefined)) {
+  // With a known --session, --region alone is checked against the session's (a mismatch is refused).
+  if ((startUrl === undefined) !== (region === undefined) && !(session !== undefined && startUrl === undefined)) {
     throw new BadUsageError('--start-url and --region go together: pass both to add a session');
   }
   if (body.scopes !== undefined) {

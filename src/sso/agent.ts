@@ -1,9 +1,10 @@
-import { InvalidInputError, LoginFailedError, LoginRequiredError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { AmbiguousProfileError, InvalidInputError, LoginFailedError, LoginRequiredError, ProfileNotFoundError, reloginHint } from '../errors.js';
+import { nearName } from '../edit-distance.js';
 import type { Logger } from '../logger.js';
 import type { Catalog } from '../store/catalog.js';
 import type { CredentialCache } from '../store/credential-cache.js';
 import type {
-  AgentCore, AlreadyLoggedIn, CatalogRole, LoginNeededReason, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
+  AgentCore, AlreadyLoggedIn, CatalogRole, ConfigProblems, LoginNeededReason, LoginPrompt, LoginRequest, LogoutResult, OAuthCallbackQuery, RoleCredentials,
   SessionRemoved, SessionStatus, SyncSummary,
 } from '../core/types.js';
 import type { Clock } from './clock.js';
@@ -124,14 +125,26 @@ export class SsoAgentCore implements AgentCore {
     }, this.catalog));
   }
 
+  configProblems(): ConfigProblems {
+    return this.registry.problems();
+  }
+
   listProfiles(): CatalogRole[] {
-    return [...this.catalog.list(), ...this.chained.list()];
+    const own = this.catalog.list();
+    const taken = new Set(own.map((r) => r.profile));
+    // A user profile whose name the agent gives another role is refused on use, not listed twice.
+    return [...own, ...this.chained.list(), ...this.chained.userProfiles().filter((r) => !taken.has(r.profile))];
   }
 
   resolveProfile(ref: string): CatalogRole {
-    const role = this.catalog.resolve(ref) ?? this.chained.resolve(ref);
-    if (!role) throw new ProfileNotFoundError(ref);
-    return role;
+    const user = this.chained.userProfile(ref);
+    const role = this.catalog.resolve(ref);
+    if (user && role && !sameRole(user, role)) {
+      throw new AmbiguousProfileError(`${ref} names two roles: your [profile ${ref}] (${user.accountId}:${user.roleName}, session ${user.session}) and the agent's ${role.profile} (${role.accountId}:${role.roleName}, session ${role.session}); rename [profile ${ref}] in your AWS config, or use ${user.aliasOf}`);
+    }
+    const found = role ?? user ?? this.chained.resolve(ref);
+    if (!found) throw new ProfileNotFoundError(ref, nearName(ref, this.listProfiles().map((r) => r.profile)));
+    return found;
   }
 
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
@@ -240,4 +253,8 @@ export class SsoAgentCore implements AgentCore {
     this.chained.close();
     await this.persisted.flush();
   }
+}
+
+function sameRole(a: CatalogRole, b: CatalogRole): boolean {
+  return a.session === b.session && a.accountId === b.accountId && a.roleName === b.roleName;
 }

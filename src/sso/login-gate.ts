@@ -20,12 +20,22 @@ export function alreadyLoggedIn(req: LoginRequest, f: LoginGateFacts): AlreadyLo
   return { session: f.session, alreadyActive: true, tokenExpiresAt: new Date(f.tokenExpiresAt).toISOString() };
 }
 
+function startUrlOrSelf(url: string): string {
+  try { return parseStartUrl(url); } catch { return url; }
+}
+
 /**
  * The known session a login request names, without adding or loading anything (startLogin does
  * that): by name, by start URL (and region, if given), or the only one.
  */
 export function findLoginSession<S extends { config: SessionConfig }>(req: LoginRequest, sessions: ReadonlyMap<string, S>): S | undefined {
-  if (req.session) return sessions.get(req.session);
+  if (req.session) {
+    const s = sessions.get(req.session);
+    // Another start URL or region for a known name is refused by the login itself, not waved through.
+    if (s && req.region && s.config.region !== req.region) return undefined;
+    if (s && req.startUrl && startUrlOrSelf(req.startUrl) !== s.config.startUrl) return undefined;
+    return s;
+  }
   if (req.startUrl) {
     let startUrl: string;
     try { startUrl = parseStartUrl(req.startUrl); } catch { return undefined; }

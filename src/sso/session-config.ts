@@ -1,10 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../core/types.js';
 import { isRegion } from '../core/aws-names.js';
+import { readAwsConfig } from './read-aws-config.js';
 
 /** What CreateToken needs to return a refresh token. */
 export const DEFAULT_SCOPES = ['sso:account:access'];
@@ -25,9 +25,9 @@ export function parseScopes(value: string | undefined): string[] {
  * Sections without a start URL or region are skipped with a reason, not fatal: the file is the
  * person's, and one half-written section must not stop the agent.
  */
-export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[]; problems: Map<string, string> }> {
+export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ sessions: SessionConfig[]; skipped: string[]; problems: Map<string, string>; legacy: SessionConfig[]; fileProblem?: string }> {
   const configFilepath = awsConfigPath(env);
-  const { configFile } = await loadSharedConfigFiles({ configFilepath, filepath: join(dirname(configFilepath), '.sso-agent-no-credentials-file'), ignoreCache: true });
+  const { sections: configFile, problem: fileProblem } = await readAwsConfig(configFilepath);
   const sessions: SessionConfig[] = [];
   const skipped: string[] = [];
   // Per session name, why it was left out: `login --session NAME` then says that, not "unknown session".
@@ -49,7 +49,23 @@ export async function loadAwsConfigSessions(env: NodeJS.ProcessEnv): Promise<{ s
     }
     sessions.push({ name, startUrl: parseStartUrl(startUrl!), region: region!, scopes: parseScopes(section.sso_registration_scopes), source: 'aws-config' });
   }
-  return { sessions, skipped, problems };
+  return { sessions, skipped, problems, legacy: legacySessions(configFile), ...(fileProblem ? { fileProblem } : {}) };
+}
+
+/**
+ * The legacy SSO form (`sso_start_url` and `sso_region` in the profile itself, no sso_session):
+ * one session per start URL, named later (the registry knows which names are taken). Profiles
+ * whose values the flags would refuse are left to the AWS CLI.
+ */
+function legacySessions(configFile: Record<string, Record<string, string | undefined>>): SessionConfig[] {
+  const byUrl = new Map<string, SessionConfig>();
+  for (const [key, section] of Object.entries(configFile)) {
+    if (key.includes('.') || section.sso_session || !section.sso_start_url || !section.sso_region) continue;
+    if (startUrlProblem(section.sso_start_url) || regionProblem(section.sso_region)) continue;
+    const startUrl = parseStartUrl(section.sso_start_url);
+    if (!byUrl.has(startUrl)) byUrl.set(startUrl, { name: '', startUrl, region: section.sso_region, scopes: [...DEFAULT_SCOPES], source: 'aws-config' });
+  }
+  return [...byUrl.values()];
 }
 
 interface SettingsFile { version: 1; sessions: Array<Omit<SessionConfig, 'source'>> }

@@ -3,6 +3,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { ConfigFileError, InvalidInputError, SessionInConfigFileError, SessionNotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LoginRequest, SessionConfig } from '../core/types.js';
+import { nearName } from '../edit-distance.js';
 import type { AwsClientFactory } from './clients.js';
 import {
   DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion,
@@ -31,15 +32,29 @@ export class SessionRegistry {
   private readonly provisional = new Set<string>();
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
+  /** The AWS config itself, when botocore would refuse it (line and fix). */
+  private fileProblem: string | undefined;
 
   constructor(private readonly opts: SessionRegistryOptions) {}
 
   async load(): Promise<void> {
-    const { sessions: fromConfig, skipped, problems } = await loadAwsConfigSessions(this.opts.env);
+    const { sessions: fromConfig, skipped, problems, legacy, fileProblem } = await loadAwsConfigSessions(this.opts.env);
     this.configProblems = problems;
+    if (fileProblem && fileProblem !== this.fileProblem) this.opts.logger.warn({ why: fileProblem }, 'the AWS config cannot be parsed as the AWS CLI parses it');
+    this.fileProblem = fileProblem;
     for (const why of skipped) this.opts.logger.warn({ why }, 'ignoring an incomplete sso-session section');
     const fromSettings = await loadSettingsSessions(this.opts.settingsFile);
-    for (const config of mergeSessions(fromConfig, fromSettings)) {
+    const merged = mergeSessions(fromConfig, fromSettings);
+    // Legacy profiles' start URLs that no session covers become sessions, as [sso-session] sections do.
+    const taken = new Set([...merged.map((s) => s.name), ...this.sessions.keys()]);
+    for (const l of legacy) {
+      if (merged.some((s) => s.startUrl === l.startUrl)) continue;
+      const known = [...this.sessions.values()].find((s) => s.config.startUrl === l.startUrl && s.config.source === 'aws-config');
+      const name = known?.config.name ?? sessionNameFor(l.startUrl, taken);
+      taken.add(name);
+      merged.push({ ...l, name });
+    }
+    for (const config of merged) {
       const known = this.sessions.get(config.name);
       if (!known) {
         this.sessions.set(config.name, { config });
@@ -52,6 +67,11 @@ export class SessionRegistry {
     this.opts.logger.info({ sessions: this.names() }, 'sessions loaded');
   }
 
+  /** What is wrong with the AWS config as last read: the file as a whole, and sections left out. */
+  problems(): { file?: string; sessions: string[] } {
+    return { ...(this.fileProblem ? { file: this.fileProblem } : {}), sessions: [...this.configProblems.values()] };
+  }
+
   names(): string[] {
     return [...this.sessions.keys()];
   }
@@ -62,13 +82,13 @@ export class SessionRegistry {
 
   config(name: string): SessionConfig {
     const s = this.sessions.get(name);
-    if (!s) throw new SessionNotFoundError(name);
+    if (!s) throw new SessionNotFoundError(name, nearName(name, this.names()).near);
     return s.config;
   }
 
   clients(name: string): SessionClients {
     const s = this.sessions.get(name);
-    if (!s) throw new SessionNotFoundError(name);
+    if (!s) throw new SessionNotFoundError(name, nearName(name, this.names()).near);
     s.clients ??= {
       oidc: this.opts.clients.oidc(s.config),
       portal: this.opts.clients.portal(s.config, 'default'),
@@ -95,11 +115,14 @@ export class SessionRegistry {
         if (req.startUrl && parseStartUrl(req.startUrl) !== known.startUrl) {
           throw new InvalidInputError(`SSO session ${req.session} already uses the start URL ${known.startUrl}: drop --start-url, or pick another --session name`);
         }
+        if (req.region && req.region !== known.region) {
+          throw new InvalidInputError(`SSO session ${req.session} is in region ${known.region}, not ${req.region}: drop --region, or pick another --session name`);
+        }
         return known;
       }
       const problem = this.configProblems.get(req.session);
       if (problem) throw new ConfigFileError(problem);
-      if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session);
+      if (!req.startUrl || !req.region) throw new SessionNotFoundError(req.session, req.startUrl ? undefined : nearName(req.session, this.names()).near);
       return this.add(req.session, req.startUrl, req.region, req.scopes);
     }
     const all = [...this.sessions.values()].map((s) => s.config);

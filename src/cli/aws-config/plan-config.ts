@@ -2,6 +2,7 @@ import { ConfigFileError } from '../../errors.js';
 import type { CatalogRole, SessionStatus } from '../../core/types.js';
 import { blockSections, type BlockSection } from './block-sections.js';
 import { existingNames } from './existing-profiles.js';
+import { hasUserProfile, rolesWithUserProfiles } from './user-role-profiles.js';
 import { findManagedBlock, replaceManagedBlock, type ManagedBlock } from './managed-block.js';
 import { renderProfiles, type ConfigFormat } from './render-profiles.js';
 import { validateIni, type IniSection } from './validate-ini.js';
@@ -73,7 +74,10 @@ export function planConfig(input: PlanInput): Plan {
   const { text, file } = input;
   const { sections, block } = checkConfigText(text, file);
   const names = existingNames(sections, block);
-  const rendered = renderProfiles(input.roles, {
+  // A role the person already has a profile for gets no second name (nor a warning about one).
+  const owned = rolesWithUserProfiles(sections, block, input.roles, input.sessions);
+  const roles = input.roles.filter((r) => !r.aliasOf && !hasUserProfile(owned, r));
+  const rendered = renderProfiles(roles, {
     format: input.format,
     command: input.command,
     sessions: input.sessions,
@@ -88,7 +92,7 @@ export function planConfig(input: PlanInput): Plan {
   // nobody logged in yet) has no roles in the catalog; pruning its profiles then would delete
   // working config. Keep them as they were until the session syncs.
   const old = block ? blockSections(block.body) : [];
-  const withRoles = new Set(input.roles.map((r) => r.session));
+  const withRoles = new Set(roles.map((r) => r.session));
   const generated = new Set(rendered.profiles.map((p) => p.name));
   const statusOf = new Map(input.sessions.map((s) => [s.name, s]));
   const keep: BlockSection[] = [];

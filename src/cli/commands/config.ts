@@ -50,7 +50,7 @@ export interface ConfigDeps {
 }
 
 
-function agentOver(socket: string): ConfigAgent {
+export function agentOver(socket: string): ConfigAgent {
   const opts = { socket, timeoutMs: 10_000 };
   return {
     // Chained profiles are sections of this very file already: nothing to write for them.
@@ -59,7 +59,7 @@ function agentOver(socket: string): ConfigAgent {
   };
 }
 
-async function readConfig(file: string): Promise<Buffer | null> {
+export async function readConfig(file: string): Promise<Buffer | null> {
   await checkConfigTarget(file);
   try {
     return await readFile(file);
@@ -137,10 +137,14 @@ export async function runConfig(argv: string[], deps: ConfigDeps): Promise<numbe
   return 0;
 }
 
-export const command: Command = (argv) =>
-  runConfig(argv, {
+/** The terminal, the environment and the running agent: what `config` and `migrate` run with. */
+export function terminalDeps(): Pick<ConfigDeps, 'env' | 'out' | 'err' | 'agent'> {
+  return {
     env: process.env,
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     agent: agentOver(socketPath(process.env)),
-  });
+  };
+}
+
+export const command: Command = (argv) => runConfig(argv, terminalDeps());

@@ -4,7 +4,8 @@ import type { ConsoleReply } from '../../core/admin-api.js';
 import { parseCommandArgs, parseDuration } from '../args.js';
 import type { Command } from '../command.js';
 import { getSigninToken } from '../console/federation.js';
-import { openUrl } from '../open-url.js';
+import { canOpenBrowser, detectContainer } from '../browser.js';
+import { openUrl, waitForLauncher } from '../open-url.js';
 import { checkDestination, consoleHome, federationEndpoint, loginUrl, sessionDuration } from '../console/signin-url.js';
 import { isRegion } from '../../core/aws-names.js';
 
@@ -65,12 +66,18 @@ export const command: Command = async (argv) => {
     process.stdout.write(url + '\n');
     return 0;
   }
-  try {
-    const child = await openUrl(url);
-    child.once('error', () => process.stderr.write('Could not open a browser: run `sso-agent console --print` and open the URL yourself.\n'));
-  } catch {
-    process.stderr.write(`sso-agent: could not open a browser here: run \`sso-agent console ${profile} --print\` and open the URL yourself\n`);
-    return 1;
+  // Without a display (SSH, a container) `open` "succeeds" with nothing on screen: print the URL.
+  const where = process.env.BROWSER ? { canOpen: true as const } : canOpenBrowser({ env: process.env, platform: process.platform, inContainer: await detectContainer() });
+  if (!where.canOpen) {
+    process.stderr.write(`No browser here (${where.reason}); open this sign-in URL yourself (one use, 15 minutes; a secret):\n`);
+    process.stdout.write(url + '\n');
+    return 0;
+  }
+  const opened = await openUrl(url).then((child) => waitForLauncher(child), () => false);
+  if (!opened) {
+    process.stderr.write('Could not open a browser; open this sign-in URL yourself (one use, 15 minutes; a secret):\n');
+    process.stdout.write(url + '\n');
+    return 0;
   }
   process.stderr.write(`Opening the AWS console for ${reply.profile} (${reply.roleArn}) in the browser.\n`);
   return 0;

@@ -2,11 +2,13 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { ENV_FORMATS, chooseRegion, formatEnv, type EnvFormat } from '../env-lines.js';
+import { ENV_FORMATS, formatEnv, formatUnset, type EnvFormat } from '../env-lines.js';
+import { isolatedProfileEnv } from '../isolate/profile-env.js';
 import type { EnvReply } from '../../core/admin-api.js';
 import { containerGrantOutput } from '../container-grant.js';
 
 const HELP = `Usage: sso-agent env PROFILE [--format sh|fish|json] [--region R] [--file-only]
+       sso-agent env --unset [--format sh|fish|json]
        sso-agent env PROFILE --container [--also PROFILE]… [--ttl DURATION] [--label TEXT] [--relative]
                      [--format sh|fish|json|env-file|compose|devcontainer] [--out PATH]
 
@@ -17,6 +19,15 @@ restart) and AWS_CONTAINER_AUTHORIZATION_TOKEN (the same token, for clients that
 file: eval this again after an agent restart). No AWS secret is printed. It unsets the variables
 that would win over them, and sets AWS_REGION and AWS_DEFAULT_REGION (the session's region, unless
 you already set one; --region overrides) and SSO_AGENT_PROFILE (the profile's name, for prompts).
+
+The requested role wins over whatever else is configured: AWS_PROFILE and keys in the environment
+are unset, and when the default profile (in ~/.aws/config or ~/.aws/credentials) holds keys,
+credential_process, SSO or role settings, AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at
+private copies without them (your files are only read; eval again after editing them). Keys for
+boto 2 in ~/.boto are refused. The values it replaces are kept in SSO_AGENT_SAVED_*.
+
+  --unset        print what undoes an earlier \`env\`: its variables unset, your AWS_PROFILE,
+                 AWS_CONFIG_FILE, region… restored (keys that were in the environment stay unset)
 
   --file-only    leave out AWS_CONTAINER_AUTHORIZATION_TOKEN (the JS SDK v3 prints a warning
                  when both are set; every client that reads the file prefers it anyway)
@@ -39,10 +50,17 @@ It prints the URI on the container address and the grant's token:
 export const command: Command = async (argv) => {
   const { values, positionals, help } = parseCommandArgs('env', argv, {
     format: { type: 'string', short: 'f' }, region: { type: 'string' }, 'file-only': { type: 'boolean' },
-    container: { type: 'boolean' }, relative: { type: 'boolean' }, also: { type: 'string', multiple: true }, ttl: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' },
+    container: { type: 'boolean' }, relative: { type: 'boolean' }, also: { type: 'string', multiple: true }, ttl: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, unset: { type: 'boolean' },
   });
   if (help) {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.unset) {
+    if (positionals.length > 0) throw new BadUsageError('env --unset takes no PROFILE: it undoes whichever `env` this shell evaluated');
+    const format = (values.format ?? 'sh') as EnvFormat;
+    if (!ENV_FORMATS.includes(format)) throw new BadUsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
+    process.stdout.write(formatUnset(process.env, format));
     return 0;
   }
   if (positionals.length !== 1) throw new BadUsageError('env takes exactly one PROFILE; list them with `sso-agent ls`');
@@ -54,6 +72,7 @@ export const command: Command = async (argv) => {
   const format = (values.format ?? 'sh') as EnvFormat;
   if (!ENV_FORMATS.includes(format)) throw new BadUsageError(`--format takes ${ENV_FORMATS.join(', ')}, not ${JSON.stringify(values.format)}`);
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(profile));
-  process.stdout.write(formatEnv({ ...reply, withToken: values['file-only'] !== true, region: chooseRegion(values.region, process.env, reply.region) }, format));
+  const env = await isolatedProfileEnv(reply, process.env, { region: values.region, withToken: values['file-only'] !== true });
+  process.stdout.write(formatEnv(env, format));
   return 0;
 };

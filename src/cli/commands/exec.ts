@@ -2,7 +2,8 @@ import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
 import { BadUsageError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { childEnv, chooseRegion } from '../env-lines.js';
+import { childEnv } from '../env-lines.js';
+import { isolatedProfileEnv } from '../isolate/profile-env.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit.js';
 import type { EnvReply } from '../../core/admin-api.js';
 import { runChild } from '../run-child.js';
@@ -10,7 +11,9 @@ import { runChild } from '../run-child.js';
 const HELP = `Usage: sso-agent exec PROFILE [--region R] -- CMD [ARGS…]
 
 Runs CMD with the environment \`sso-agent env PROFILE\` prints (AWS_REGION and AWS_DEFAULT_REGION,
-SSO_AGENT_PROFILE, and AWS_PROFILE, static keys and other credential variables removed). Exits
+SSO_AGENT_PROFILE, and AWS_PROFILE, static keys and other credential variables removed; the AWS
+config and credentials files without the default profile's credentials), so CMD signs as PROFILE
+whatever [default], AWS_PROFILE or the credentials file say. Exits
 with CMD's status (127 when CMD is not found, 126 when it cannot be run, as shells do); signals
 are passed on to it.
 `;
@@ -28,7 +31,7 @@ export const command: Command = async (argv) => {
   if (cmd.length === 0) throw new BadUsageError('exec needs a command after the profile: `sso-agent exec PROFILE -- CMD [ARGS…]`');
   const reply = await adminRequest<EnvReply>('GET', ADMIN_ROUTES.env(positionals[0] as string));
   const [file, ...args] = cmd as [string, ...string[]];
-  const env = childEnv(process.env, { ...reply, region: chooseRegion(values.region, process.env, reply.region) });
+  const env = childEnv(process.env, await isolatedProfileEnv(reply, process.env, { region: values.region }));
 
   return runChild(file, args, env);
 };

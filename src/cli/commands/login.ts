@@ -44,7 +44,8 @@ export const command: Command = async (argv) => {
     return 0;
   }
   rejectPositionals('login', positionals, '--session');
-  if ((values['start-url'] === undefined) !== (values.region === undefined)) {
+  // --region alone is allowed with --session: the agent checks it against that session's region.
+  if ((values['start-url'] === undefined) !== (values.region === undefined) && !(values.session !== undefined && values['start-url'] === undefined)) {
     throw new BadUsageError('--start-url and --region go together: pass both to add a session');
   }
 
@@ -85,7 +86,7 @@ export const command: Command = async (argv) => {
     err.write(`(Device-code flow because ${browser.reason}.)\n`);
   }
 
-  const summary = await withProgress(prompt, adminRequest<SyncSummary>('POST', ADMIN_ROUTES.loginWait, { session: prompt.session }, { timeoutMs: 0 }));
+  const summary = await withProgress(prompt, values.force === true, adminRequest<SyncSummary>('POST', ADMIN_ROUTES.loginWait, { session: prompt.session }, { timeoutMs: 0 }));
   process.stdout.write(`Logged in to session ${summary.session}: ${plural(summary.accounts, 'account')}, ${plural(summary.roles, 'role')}`
     + (summary.failedAccounts ? ` (${plural(summary.failedAccounts, 'account')} could not be listed; \`sso-agent sync\` retries)` : '')
     + '.\n');
@@ -97,9 +98,10 @@ function plural(n: number, word: string): string {
 }
 
 /** What the wait is about, per flow and phase; the numbers change, the words say what is awaited. */
-export function loginWaitText(prompt: LoginPrompt, s: SessionStatus | undefined, elapsedS: number, now: number): string {
+export function loginWaitText(prompt: LoginPrompt, s: SessionStatus | undefined, elapsedS: number, now: number, forced = false): string {
   if (s?.syncProgress) return `Approved; ${describeSync(s.syncProgress)}`;
-  if (s && s.state !== 'login-pending' && s.state !== 'not-logged-in' && s.state !== 'login-needed') return 'Approved; listing your accounts and roles';
+  // A forced login runs beside the token the session still holds, so `active` says nothing of it.
+  if (s && !forced && s.state !== 'login-pending' && s.state !== 'not-logged-in' && s.state !== 'login-needed') return 'Approved; listing your accounts and roles';
   const deadline = Date.parse(prompt.expiresAt);
   const left = Number.isNaN(deadline) ? '' : `, ${Math.max(0, Math.round((deadline - now) / 1000))}s left`;
   const what = prompt.flow === 'device'
@@ -108,11 +110,11 @@ export function loginWaitText(prompt: LoginPrompt, s: SessionStatus | undefined,
   return `${what} (${elapsedS}s${left})`;
 }
 
-function withProgress<T>(prompt: LoginPrompt, work: Promise<T>): Promise<T> {
+function withProgress<T>(prompt: LoginPrompt, forced: boolean, work: Promise<T>): Promise<T> {
   return withAgentProgress(work, {
     sessions: [prompt.session],
     tty: Boolean(process.stderr.isTTY),
     write: (t) => process.stderr.write(t),
-    render: (s, elapsed) => loginWaitText(prompt, s, elapsed, Date.now()),
+    render: (s, elapsed) => loginWaitText(prompt, s, elapsed, Date.now(), forced),
   });
 }

@@ -17,7 +17,8 @@ does not tell clients the session duration your administrator set. \`--json\`: "
 is in use (or why not), and sessions brought back from it at start show as "(restored)".
 
 Exit status: 0 when every session can serve credentials, 3 when any session needs a login
-(not-logged-in or login-needed; the output names the command to run), 1 when no agent runs.
+(not-logged-in or login-needed; the output names the command to run) or there is no session
+at all, 1 when no agent runs.
 If a tool says "Missing credentials in config", "NoCredentialProviders" or similar, run this.
 `;
 
@@ -31,16 +32,31 @@ export function needsLogin(state: SessionStatus['state']): boolean {
   return state === 'login-needed' || state === 'not-logged-in';
 }
 
+/** Why a login is needed, as a person says it (`--json` keeps the codes). */
+const LOGIN_NEEDED_WORDS: Record<NonNullable<SessionStatus['loginNeeded']>, string> = {
+  expired: 'sign-in expired',
+  // IAM Identity Center refuses the refresh once the sign-in's session length has run out.
+  'refresh-rejected': 'sign-in expired',
+  'token-rejected': 'sign-in rejected',
+  'logged-out': 'logged out',
+};
+
+/** The AWS config's problems, one line each, naming the line to fix. */
+export function configProblemLines(p: StatusReply['configProblems']): string {
+  if (!p) return '';
+  return [...(p.file ? [`problem: ${p.file}`] : []), ...p.sessions.map((w) => `problem: ${w}`)].map((l) => l + '\n').join('');
+}
+
 export function formatStatus(s: StatusReply, now: number): string {
   const a = s.agent;
   const head = `sso-agent ${a.version}, pid ${a.pid}, listening on 127.0.0.1:${a.port} and ${a.socket}, up since ${a.startedAt}\n`
-    + persistLine(a.persist) + containersLine(a.containers);
+    + persistLine(a.persist) + containersLine(a.containers) + configProblemLines(s.configProblems);
   if (s.sessions.length === 0) {
     return head + '\nNo sessions: add one with `sso-agent login --session NAME --start-url URL --region REGION`, or an [sso-session] in ~/.aws/config.\n';
   }
   const rows = s.sessions.map((x) => [
     x.name,
-    x.state + (x.loginNeeded ? ` (${x.loginNeeded})` : '') + (x.restored ? ' (restored)' : ''),
+    x.state + (x.loginNeeded ? ` (${LOGIN_NEEDED_WORDS[x.loginNeeded]})` : '') + (x.restored ? ' (restored)' : ''),
     relativeTime(x.tokenExpiresAt, now) + (x.refreshable ? ' (refreshable)' : ''),
     relativeTime(x.lastSync, now) + (x.lastSyncError ? ' (failed)' : ''),
     String(x.accounts),
@@ -78,5 +94,6 @@ export const command: Command = async (argv) => {
   rejectPositionals('status', positionals);
   const reply = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
   process.stdout.write(values.json ? JSON.stringify(reply, null, 2) + '\n' : formatStatus(reply, Date.now()));
-  return reply.sessions.some((x) => needsLogin(x.state)) ? NEEDS_LOGIN_EXIT : 0;
+  // No session at all: nothing can serve until one is added and logged in to.
+  return reply.sessions.length === 0 || reply.sessions.some((x) => needsLogin(x.state)) ? NEEDS_LOGIN_EXIT : 0;
 };

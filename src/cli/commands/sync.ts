@@ -1,4 +1,7 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
+import type { StatusReply } from '../../core/admin-api.js';
+import { EXIT_FAILURE } from '../exit.js';
+import { configProblemLines } from './status.js';
 import type { SyncSummary } from '../../core/types.js';
 import { parseCommandArgs, rejectPositionals } from '../args.js';
 import type { Command } from '../command.js';
@@ -34,11 +37,14 @@ export const command: Command = async (argv) => {
     process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
     return 0;
   }
+  // Syncing worked, but a config every `aws` command fails on must not pass silently.
+  const { configProblems } = await adminRequest<StatusReply>('GET', ADMIN_ROUTES.status);
+  process.stderr.write(configProblemLines(configProblems).replace(/^problem: /gm, 'sso-agent: warning: '));
   if (summaries.length === 0) process.stdout.write('No sessions to sync: add one with `sso-agent login --session NAME --start-url URL --region REGION`.\n');
   for (const s of summaries) {
     const changes = s.added || s.removed ? ` (+${s.added} −${s.removed})` : '';
     const failed = s.failedAccounts ? `; ${s.failedAccounts} account(s) could not be listed, their roles are last-known` : '';
     process.stdout.write(`${s.session}: ${s.accounts} accounts, ${s.roles} roles${changes} in ${s.durationMs} ms${failed}\n`);
   }
-  return 0;
+  return configProblems?.file ? EXIT_FAILURE : 0;
 };

@@ -25,7 +25,7 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   sync: { summary: 're-list accounts and roles now', flags: { ...SESSION, json: null } },
   status: { summary: 'the agent and each session', flags: { json: null } },
   ls: { summary: 'one row per profile', flags: { json: null, ...SESSION, account: 'text', role: 'text', names: null }, positional: 'profiles' },
-  env: { summary: 'environment for a profile', flags: { format: ['sh', 'fish', 'json', 'env-file', 'compose', 'devcontainer'], region: 'text', 'file-only': null, container: null, relative: null, also: 'profiles', ttl: 'text', label: 'text', out: 'files' }, positional: 'profiles' },
+  env: { summary: 'environment for a profile', flags: { format: ['sh', 'fish', 'json', 'env-file', 'compose', 'devcontainer'], region: 'text', 'file-only': null, container: null, relative: null, also: 'profiles', ttl: 'text', label: 'text', out: 'files', unset: null }, positional: 'profiles' },
   exec: { summary: 'run a command with a profile', flags: { region: 'text' }, positional: 'profiles' },
   'credential-process': { summary: 'credential_process output for a profile', flags: {}, positional: 'profiles' },
   config: { summary: 'profiles for every role in ~/.aws/config', flags: { write: null, 'dry-run': null, 'config-file': 'files', format: ['credential_process', 'sso-session'], template: 'text', region: 'text' } },
@@ -50,6 +50,7 @@ export const COMPLETION_SPEC: Readonly<Record<string, CommandSpec>> = {
   stop: { summary: 'stop the running agent', flags: { socket: 'files' } },
   grants: { summary: 'list or revoke grants', flags: { json: null }, positional: ['revoke'] },
   ssh: { summary: 'ssh with profiles forwarded', flags: { 'remote-port': 'text', region: 'text' }, positional: 'profiles' },
+  migrate: { summary: 'move the AWS CLI\'s SSO profiles to the agent', flags: { write: null, 'config-file': 'files' } },
 };
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ChainedProfileInvalidError, ProfileNotFoundError } from '../../errors.js';
 import { parseRoleArn } from '../../core/aws-names.js';
 import type { Logger } from '../../logger.js';
@@ -8,10 +6,12 @@ import { CredentialCache, type CredentialKey, type CredentialCacheOptions } from
 import type { CatalogRole, RoleCredentials } from '../../core/types.js';
 import type { AwsClientFactory } from '../clients.js';
 import type { Clock } from '../clock.js';
+import { readAwsConfig } from '../read-aws-config.js';
 import { awsConfigPath } from '../session-config.js';
 import { assumeRole, defaultSessionName } from './assume-role.js';
 import { isSourceRejected, mapAssumeRoleError } from '../aws-errors.js';
 import { checkAssumeRole, type AssumeContext } from './check-assume-role.js';
+import { resolveUserProfiles, type UserProfileRow, type UserProfiles } from './user-profiles.js';
 import {
   readChainedConfig, resolveChained, type ChainedConfig, type ChainedDefinition, type Resolution,
 } from './load-chained-profiles.js';
@@ -30,6 +30,9 @@ export interface ChainedRolesOptions {
   roleCredentials(role: CatalogRole): Promise<RoleCredentials>;
   /** Forgets an agent role's cached credentials, after STS rejected them, so a retry gets new ones. */
   forgetRoleCredentials(role: CatalogRole): void;
+  /** Whether the agent has that SSO session, and which session serves a start URL (legacy profiles). */
+  hasSession(session: string): boolean;
+  sessionForStartUrl(startUrl: string): string | undefined;
   /** The region of an SSO session: STS's region when no profile of the chain sets one. */
   sessionRegion(session: string): string | undefined;
   /** The pause before the next AssumeRole attempt while STS fails (the same policy as role credentials). */
@@ -56,6 +59,8 @@ export class ChainedRoles {
   private file: string;
   private resolved = new Map<string, Resolution<CatalogRole>>();
   private rows: ChainedRole[] = [];
+  private users: UserProfiles = { rows: [], missing: new Map() };
+  private usersByName = new Map<string, UserProfileRow>();
   private byName = new Map<string, ChainedRole>();
   /** The catalog list the resolution was computed from; a new list means a new resolution. */
   private resolvedFor: CatalogRole[] | undefined;
@@ -70,12 +75,7 @@ export class ChainedRoles {
   /** Re-reads the AWS config; a profile whose definition changed or vanished loses its cached credentials. */
   async reload(): Promise<void> {
     this.file = awsConfigPath(this.opts.env);
-    const { configFile } = await loadSharedConfigFiles({
-      configFilepath: this.file,
-      // No credentials file: chained profiles live in the config file.
-      filepath: join(dirname(this.file), '.sso-agent-no-credentials-file'),
-      ignoreCache: true,
-    });
+    const { sections: configFile } = await readAwsConfig(this.file);
     const next = readChainedConfig(configFile, this.file);
     for (const [name, def] of this.config.definitions) {
       const now = next.definitions.get(name);
@@ -99,6 +99,22 @@ export class ChainedRoles {
     if (row) return row;
     const r = this.resolved.get(ref);
     if (r && !r.ok && r.invalid) throw new ChainedProfileInvalidError(`chained profile ${ref} cannot be served: ${r.why}`);
+    return undefined;
+  }
+
+  /** The person's own profile names for agent roles (user-profiles.ts). */
+  userProfiles(): UserProfileRow[] {
+    this.refresh();
+    return this.users.rows;
+  }
+
+  /** The person's profile named `ref`; undefined if there is none; throws when its role is not served. */
+  userProfile(ref: string): UserProfileRow | undefined {
+    this.refresh();
+    const row = this.usersByName.get(ref);
+    if (row) return row;
+    const why = this.users.missing.get(ref);
+    if (why) throw new ProfileNotFoundError(ref, { why });
     return undefined;
   }
 
@@ -166,6 +182,15 @@ export class ChainedRoles {
     rows.sort((a, b) => codeUnitOrder(a.profile, b.profile));
     this.rows = rows;
     this.byName = new Map(rows.map((row) => [row.profile, row]));
+    this.users = resolveUserProfiles(this.config.sections, {
+      agentRole: (ref, session) => {
+        const role = this.opts.catalog.resolve(ref);
+        if (!session || role?.session === session) return role;
+        return catalog.find((r) => r.session === session && `${r.accountId}:${r.roleName}` === ref);
+      },
+      hasSession: this.opts.hasSession, sessionForStartUrl: this.opts.sessionForStartUrl, file: this.file,
+    });
+    this.usersByName = new Map(this.users.rows.map((row) => [row.profile, row]));
   }
 
   /** The first region set along the chain, from the profile down. */

@@ -4,6 +4,9 @@
  * config's sections and resolving each profile's chain against the agent's catalog, with the
  * loop and depth checks. Nothing here calls AWS or reads a file.
  */
+import { agentProfileOfProcess } from '../../ini/agent-process-line.js';
+
+export { agentProfileOfProcess };
 
 /** `[profile NAME]` sections as @smithy/shared-ini-file-loader returns them (`default`, `NAME`, `sso-session.X`, …). */
 export type ConfigSections = Record<string, Record<string, string | undefined> | undefined>;
@@ -19,7 +22,7 @@ export const MAX_CHAIN_DEPTH = 5;
  * Names the agent serves go into URL paths and `credential_process` lines; these characters are
  * safe in both and never mistaken for the `ACCOUNT_ID:ROLE_NAME` or ARN forms (which hold `:`).
  */
-const NAME_RE = /^[A-Za-z0-9._@+=-]{1,128}$/;
+export const NAME_RE = /^[A-Za-z0-9._@+=-]{1,128}$/;
 
 export interface ChainedDefinition {
   name: string;
@@ -35,7 +38,7 @@ export interface ChainedDefinition {
 export type SourceKind =
   | { kind: 'chained'; name: string }
   /** A role of the agent: a name from `ls`, `ACCOUNT_ID:ROLE_NAME`, or (sso-session profiles) with its session. */
-  | { kind: 'agent'; ref: string; session?: string }
+  | { kind: 'agent'; ref: string; session?: string; /** Legacy SSO profiles name their start URL, not a session. */ startUrl?: string }
   | { kind: 'foreign'; why: string };
 
 export interface ChainedConfig {
@@ -47,27 +50,6 @@ export interface ChainedConfig {
   sections: Map<string, SourceKind>;
 }
 
-/**
- * Whether a `credential_process` line asks this agent: its words end with `credential-process
- * PROFILE` and one word before is the CLI (`sso-agent`, or the `dist/cli/main.js` that
- * `sso-agent config --write` puts there). Quoting as that command writes it (double quotes, no
- * escapes) and single quotes are understood.
- */
-export function agentProfileOfProcess(line: string): string | undefined {
-  const words = splitWords(line);
-  const n = words.length;
-  if (n < 3 || words[n - 2] !== 'credential-process') return undefined;
-  const isAgent = (w: string): boolean => /(^|\/)sso-agent$/.test(w) || /(^|\/)dist\/cli(\/main)?\.js$/.test(w);
-  return words.slice(0, n - 2).some(isAgent) ? words[n - 1] : undefined;
-}
-
-function splitWords(line: string): string[] {
-  const words: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
-  return words;
-}
-
 function classify(name: string, s: Record<string, string | undefined>): SourceKind {
   if (s.role_arn && s.source_profile) return { kind: 'chained', name };
   if (s.credential_process) {
@@ -77,6 +59,9 @@ function classify(name: string, s: Record<string, string | undefined>): SourceKi
   }
   if (s.sso_session && s.sso_account_id && s.sso_role_name) {
     return { kind: 'agent', ref: `${s.sso_account_id}:${s.sso_role_name}`, session: s.sso_session };
+  }
+  if (s.sso_start_url && s.sso_account_id && s.sso_role_name) {
+    return { kind: 'agent', ref: `${s.sso_account_id}:${s.sso_role_name}`, startUrl: s.sso_start_url };
   }
   if (s.role_arn) return { kind: 'foreign', why: `[profile ${name}] assumes its role from ${s.credential_source ? 'credential_source' : 'something other than source_profile'}` };
   return { kind: 'foreign', why: `[profile ${name}] has its own credentials (keys, SSO settings or another tool)` };

@@ -12,7 +12,7 @@ t.test('formatStatus and formatProfiles', async (t) => {
       { name: 'nap', startUrl: 'https://d-3.awsapps.com/start', region: 'eu-west-1', state: 'refreshing', tokenExpiresAt: new Date(now - 60_000).toISOString(), refreshable: true, accounts: 1, roles: 1, staleAccounts: 0 },
     ],
   }, now);
-  t.match(text, /^play\s+login-needed \(refresh-rejected\)\s/m, 'the reason a login is needed');
+  t.match(text, /^play\s+login-needed \(sign-in expired\)\s/m, 'the reason a login is needed');
   t.notMatch(text, /nap: run/, 'no login hint for a session the agent is refreshing');
   t.match(text, /pid 7, listening on 127\.0\.0\.1:8732/);
   t.match(text, /^SESSION\s+STATE\s+TOKEN EXPIRES\s+LAST SYNC\s+ACCOUNTS\s+ROLES\s+START URL$/m);

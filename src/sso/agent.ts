@@ -82,10 +82,12 @@ class SsoAgentCore implements AgentCore {
   private readonly syncs: SyncScheduler;
   private readonly cache: CredentialCache;
   private closed = false;
+  private readonly ownsClock: boolean;
 
   constructor(opts: AgentCoreOptions) {
     const env = opts.env ?? process.env;
     const clock = opts.clock ?? systemClock();
+    this.ownsClock = opts.clock === undefined;
     const random = opts.random ?? cryptoRandom();
     const policy = retryPolicy(opts.retry);
     const logger = opts.logger;
@@ -165,6 +167,7 @@ class SsoAgentCore implements AgentCore {
   }
 
   listSessions(): SessionStatus[] {
+    this.clock.recheck?.();
     return this.registry.names().map((name) => {
       const config = this.registry.config(name);
       const accounts = this.catalog.accounts(name);
@@ -204,10 +207,13 @@ class SsoAgentCore implements AgentCore {
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
   async getCredentials(ref: string | CatalogRole): Promise<RoleCredentials> {
     const role = typeof ref === 'string' ? this.resolveProfile(ref) : ref;
+    // After a suspend, renewals that fell due run before this answer (see systemClock).
+    this.clock.recheck?.();
     return role.chained ? this.chained.credentials(role) : this.cache.get(role);
   }
 
   servableCredentials(role: CatalogRole): RoleCredentials | undefined {
+    this.clock.recheck?.();
     return role.chained ? this.chained.servable(role) : this.cache.servable(role);
   }
 
@@ -278,6 +284,7 @@ class SsoAgentCore implements AgentCore {
   }
 
   async sync(session?: string): Promise<SyncSummary[]> {
+    this.clock.recheck?.();
     if (session) {
       await this.load();
       this.registry.config(session);
@@ -299,6 +306,7 @@ class SsoAgentCore implements AgentCore {
     this.registry.close();
     this.cache.close();
     this.chained.close();
+    if (this.ownsClock) this.clock.stop?.();
     await this.persisted.flush();
   }
 

@@ -3,6 +3,7 @@ import type { SSOClient } from '@aws-sdk/client-sso';
 import { ConfigFileError, InvalidInputError, SessionInConfigFileError, SessionNotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LoginRequest, SessionConfig } from '../store/types.js';
+import { LatestFileWriter } from '../store/latest-file-writer.js';
 import type { AwsClientFactory } from './clients.js';
 import {
   DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion,
@@ -29,6 +30,7 @@ export class SessionRegistry {
   private readonly sessions = new Map<string, { config: SessionConfig; clients?: SessionClients }>();
   /** Added by a login whose first contact with AWS has not succeeded yet: saved only then (confirm). */
   private readonly provisional = new Set<string>();
+  private settingsWriter: LatestFileWriter | undefined;
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
 
@@ -190,6 +192,8 @@ export class SessionRegistry {
   private async save(): Promise<void> {
     const added = [...this.sessions.values()].map((s) => s.config)
       .filter((c) => c.source === 'agent-settings' && !this.provisional.has(c.name));
-    await saveSettingsSessions(this.opts.settingsFile, added);
+    // One writer for the file: overlapping saves (logins adding sessions at once) never share a temp file.
+    this.settingsWriter ??= new LatestFileWriter(this.opts.settingsFile);
+    await saveSettingsSessions(this.opts.settingsFile, added, this.settingsWriter);
   }
 }

@@ -16,7 +16,7 @@ const NODE_RULE = `import(process.argv[1]).then((m) => console.log(m.socketPath(
 
 const user = createOtherUser(t, 'ssoa20p');
 if (!user) {
-  t.skip('creating a second unix user needs root (CI runs as root)');
+  t.skip('creating a second unix user needs root (CI runs as root)', () => {});
 } else {
   const runUser = `/run/user/${user.uid}`;
   const cases: Array<{ name: string; env: Record<string, string>; runUser: boolean; expect: string }> = [

@@ -92,12 +92,14 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     else if (known.length === 0) names = [];
     else throw new UsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
     const portalFailed: string[] = [];
+    const keychainMayRemain: string[] = [];
     for (const name of names) {
       const result = await core.logout(name);
       if (result.portal === 'failed') portalFailed.push(name);
+      if (result.keychainItemMayRemain) keychainMayRemain.push(name);
       logger.info({ session: name }, 'logged out');
     }
-    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}) };
+    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}), ...(keychainMayRemain.length ? { keychainMayRemain } : {}) };
   });
 
   app.post(ADMIN_ROUTES.sync, async (req): Promise<SyncReply> => {

@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyListenOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import { createLogger, type Logger } from '../logger.js';
-import { socketPath } from '../paths.js';
+import { settingsFile, socketPath } from '../paths.js';
 import type { AgentCoreOptions } from '../sso/agent.js';
 import { memoryOnly } from '../sso/persist/session-vault.js';
 import type { AgentCore } from '../store/types.js';
@@ -92,7 +92,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
   const vault = opts.coreOptions?.vault ?? (opts.persist === 'keychain'
-    ? new (await import('../sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
+    ? new (await import('../sso/persist/keychain-vault.js')).KeychainVault({
+      logger, env, loggedOutFile: join(dirname(opts.coreOptions?.settingsFile ?? settingsFile(env)), 'logged-out.json'),
+    })
     : memoryOnly);
   coreOpts.vault = vault;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);

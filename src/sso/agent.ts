@@ -271,8 +271,9 @@ class SsoAgentCore implements AgentCore {
     const portal = await this.tokens.logout(session);
     this.syncs.stop(session);
     const dropped = this.cache.dropSession(session) + this.chained.dropSession(session);
-    this.log.info({ session, droppedCredentials: dropped, portal }, 'logged out');
-    return { session, portal };
+    const itemGone = await this.vault.settle(session);
+    this.log.info({ session, droppedCredentials: dropped, portal, ...(itemGone ? {} : { keychainItemMayRemain: true }) }, 'logged out');
+    return { session, portal, ...(itemGone ? {} : { keychainItemMayRemain: true }) };
   }
 
   async removeSession(session: string): Promise<SessionRemoved> {

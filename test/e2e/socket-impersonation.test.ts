@@ -31,7 +31,7 @@ http.createServer((q, r) => {
 
 const user = createOtherUser(t, 'ssoa20i');
 if (!user) {
-  t.skip('creating a second unix user needs root (CI runs as root)');
+  t.skip('creating a second unix user needs root (CI runs as root)', () => {});
 } else {
   for (const mode of ['755', '700']) {
     t.test(`a fake agent in a folder another user made (mode ${mode}) is refused by every client`, (t) => main(t, user.name, mode));
@@ -46,7 +46,7 @@ async function main(t: Test, other: string, mode: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: shared, TMPDIR: shared, AWS_CONFIG_FILE: join(shared, 'none') };
   const socket = socketPath(env);
   if (!socket.startsWith(shared)) {
-    t.skip(`this machine has /run/user/${process.getuid?.()}, which the agent prefers: the temp dir is not used`);
+    t.skip(`this machine has /run/user/${process.getuid?.()}, which the agent prefers: the temp dir is not used`, () => {});
     return;
   }
   const folder = join(shared, `sso-agent-${process.getuid?.()}`);

@@ -14,6 +14,8 @@ import { profileToken } from './profile-token.js';
 import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
+import { ADMIN_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
+import { jsonArrayStream } from './json-array-stream.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
 
@@ -40,6 +42,7 @@ export function credentialsUri(port: number, profile: string): string {
 export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   const { core, keys, logger, info } = opts;
   const app = Fastify({
+    serverFactory: (handler) => createLimitedServer(ADMIN_LISTENER_LIMITS, handler),
     logger: false,
     exposeHeadRoutes: false,
     // Fastify's default (100) is shorter than an encoded IAM Identity Center role ARN.
@@ -54,11 +57,20 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   // The socket is private, but a browser cannot reach it anyway; refuse Origin as defence in depth.
   app.addHook('onRequest', async (req) => {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
+    // While the agent works on the answer (a login waiting for the browser, a long sync) the
+    // connection is quiet by design; once the answer goes out, a client that does not read it is cut.
+    quietFor(req.raw.socket, 0);
+  });
+  app.addHook('onSend', async (req) => {
+    quietFor(req.raw.socket, ADMIN_LISTENER_LIMITS.idleTimeoutMs);
   });
 
   app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));
 
-  app.get(ADMIN_ROUTES.profiles, async (): Promise<ProfilesReply> => core.listProfiles());
+  // Tens of thousands of roles make megabytes of JSON: written as the client reads it, so a client
+  // that never reads holds a socket buffer, not a copy of the catalog.
+  app.get(ADMIN_ROUTES.profiles, async (_req, reply) => reply.header('content-type', 'application/json; charset=utf-8')
+    .send(jsonArrayStream(core.listProfiles() satisfies ProfilesReply)));
 
   app.post(ADMIN_ROUTES.login, async (req): Promise<LoginReply> => {
     const login = parseLoginRequest(req.body);
@@ -149,6 +161,11 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** The socket's idle timeout (0: none); `inject()`'s stand-in socket has none to set. */
+function quietFor(socket: { setTimeout?: (ms: number) => unknown } | undefined, ms: number): void {
+  if (typeof socket?.setTimeout === 'function') socket.setTimeout(ms);
 }
 
 function asObject(body: unknown): Record<string, unknown> {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { AccessDeniedError, MissingAuthorizationError, isAgentError } from '../errors.js';
@@ -12,6 +11,7 @@ import { HeldTokens } from './held-tokens.js';
 import { MAX_URL_LENGTH, refusal } from './request-guard.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
+import { TCP_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
 
 /** The agent's secret material, loaded once by the daemon. */
 export interface AgentKeys {
@@ -63,18 +63,10 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     : warmCredentialsResponder({ core, tokens, port, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
   const app = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
-    serverFactory: (handler, options) => {
-      const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, (req, res) => {
-        if (!warm(req, res)) handler(req, res);
-      });
-      // What Fastify sets on a server it makes itself; it hands its validated options (defaults
-      // filled in) to the factory.
-      const o = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
-      server.keepAliveTimeout = o.keepAliveTimeout;
-      server.requestTimeout = o.requestTimeout;
-      server.setTimeout(o.connectionTimeout);
-      return server;
-    },
+    // Timeouts and the connection cap come from connection-limits.ts, as for every listener.
+    serverFactory: (handler) => createLimitedServer(TCP_LISTENER_LIMITS, (req, res) => {
+      if (!warm(req, res)) handler(req, res);
+    }, { maxHeaderSize: TCP_LIMITS.maxHeaderSize }),
     logger: false,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: TCP_LIMITS.maxParamLength },

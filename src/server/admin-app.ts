@@ -14,7 +14,7 @@ import { profileToken } from './profile-token.js';
 import { writeTokenFile } from './token-files.js';
 import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
-import { ADMIN_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
+import { ADMIN_LISTENER_LIMITS, createLimitedServer, type ListenerLimits } from './connection-limits.js';
 import { jsonArrayStream } from './json-array-stream.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../admin-api.js';
@@ -25,6 +25,8 @@ export interface AdminAppOptions {
   /** Facts about the running agent for /v1/status; a function because the port is known only after listen. */
   info: () => AgentInfo;
   logger: Logger;
+  /** Default ADMIN_LISTENER_LIMITS; tests shorten the timeouts. */
+  limits?: ListenerLimits;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -41,8 +43,9 @@ export function credentialsUri(port: number, profile: string): string {
  */
 export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   const { core, keys, logger, info } = opts;
+  const limits = opts.limits ?? ADMIN_LISTENER_LIMITS;
   const app = Fastify({
-    serverFactory: (handler) => createLimitedServer(ADMIN_LISTENER_LIMITS, handler),
+    serverFactory: (handler) => createLimitedServer(limits, handler),
     logger: false,
     exposeHeadRoutes: false,
     // Fastify's default (100) is shorter than an encoded IAM Identity Center role ARN.
@@ -62,7 +65,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     quietFor(req.raw.socket, 0);
   });
   app.addHook('onSend', async (req) => {
-    quietFor(req.raw.socket, ADMIN_LISTENER_LIMITS.idleTimeoutMs);
+    quietFor(req.raw.socket, limits.idleTimeoutMs);
   });
 
   app.get(ADMIN_ROUTES.status, async (): Promise<StatusReply> => ({ agent: info(), sessions: core.listSessions() }));

@@ -17,7 +17,7 @@ export interface ListenerLimits {
   keepAliveTimeoutMs: number;
   /** A connection with no traffic at all (never sent a byte, or never reads the answer) is cut after this. */
   idleTimeoutMs: number;
-  /** Requests on one connection before it is closed: a pipelined flood gets no more than its share. */
+  /** Requests on one connection before it is cut (0: no limit): a pipelined flood gets no more than its share. */
   maxRequestsPerSocket: number;
 }
 
@@ -49,10 +49,24 @@ export const ADMIN_LISTENER_LIMITS: ListenerLimits = {
   maxRequestsPerSocket: 0,
 };
 
+/**
+ * The kernel's queue of connections not yet accepted (node's default: 511; Linux caps it at
+ * net.core.somaxconn, 4096 since 5.4). A burst of connections from a flood would otherwise fill it,
+ * and the person's SDK would wait out a SYN retransmission (1 s, then 3 s) before the agent sees it.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** How often node checks the header and request timeouts (its default, 30 s, would let them run 30 s late). */
 const TIMEOUT_CHECK_MS = 1_000;
 
-interface Tracked { busy: number; served: number; lastActive: number }
+/**
+ * Requests one connection may have answered per turn of the event loop before it waits for the
+ * next turn. libuv reads up to 32 × 64 KiB from a socket per turn — some 20 000 pipelined requests
+ * — so without this a few flooding connections keep everyone else waiting for seconds.
+ */
+export const REQUESTS_PER_TURN = 16;
+
+interface Tracked { busy: number; served: number; lastActive: number; thisTurn: number }
 
 /**
  * An http.Server with `limits` applied: the one function every listener of the agent is made with.
@@ -68,7 +82,6 @@ export function createLimitedServer(limits: ListenerLimits, handler: RequestList
     ...(o.maxHeaderSize ? { maxHeaderSize: o.maxHeaderSize } : {}),
   }, handler);
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   server.setTimeout(limits.idleTimeoutMs, (socket: Socket) => socket.destroy());
   const sockets = new Map<Socket, Tracked>();
   server.on('connection', (socket: Socket) => {
@@ -76,7 +89,7 @@ export function createLimitedServer(limits: ListenerLimits, handler: RequestList
       socket.destroy();
       return;
     }
-    sockets.set(socket, { busy: 0, served: 0, lastActive: performance.now() });
+    sockets.set(socket, { busy: 0, served: 0, lastActive: performance.now(), thisTurn: 0 });
     socket.once('close', () => sockets.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -84,8 +97,20 @@ export function createLimitedServer(limits: ListenerLimits, handler: RequestList
     if (!t) return;
     t.busy++;
     t.served++;
+    // Past its share the connection goes, pipelined requests and all (node's own limit answers each
+    // extra request with a 503, which costs as much as answering it): a flooder has to reconnect,
+    // and waits in the accept queue like everyone else.
+    if (limits.maxRequestsPerSocket > 0 && t.served > limits.maxRequestsPerSocket) {
+      req.socket.destroy();
+      return;
+    }
     t.lastActive = performance.now();
     res.once('close', () => { t.busy--; t.lastActive = performance.now(); });
+    if (++t.thisTurn === REQUESTS_PER_TURN) {
+      const socket = req.socket;
+      socket.pause();
+      setImmediate(() => { t.thisTurn = 0; if (!socket.destroyed) socket.resume(); });
+    }
   });
   return server;
 }

@@ -15,6 +15,7 @@ import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
 import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
 import { rewriteTokenFiles } from './token-files.js';
+import { LISTEN_BACKLOG } from './connection-limits.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
 export type CoreFactoryOptions = AgentCoreOptions & { env: NodeJS.ProcessEnv };
@@ -106,7 +107,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
-      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host: LISTEN_HOST } as FastifyListenOptions) : { host: LISTEN_HOST, port: opts.port });
+      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host: LISTEN_HOST } as FastifyListenOptions) : { host: LISTEN_HOST, port: opts.port, backlog: LISTEN_BACKLOG });
     } catch (err) {
       // The port clash of two agents started at once on one socket: name the real clash.
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && await socketAnswers(socket)) throw new AgentAlreadyRunningError(socket);

@@ -133,7 +133,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.env.pattern, async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
     // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
-    const tokenFile = await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
+    const tokenFile = keys.tokenFiles ? await keys.tokenFiles.writeNow(role.profile) : await writeTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
     // A chained profile's own region wins over its session's.
     const region = role.region ?? core.listSessions().find((s) => s.name === role.session)?.region;
     return {

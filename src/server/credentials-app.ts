@@ -11,6 +11,7 @@ import { HeldTokens } from './held-tokens.js';
 import { MAX_URL_LENGTH, refusal } from './request-guard.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
+import type { TokenFileWriter } from './token-files.js';
 import { TCP_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
 
 /** The agent's secret material, loaded once by the daemon. */
@@ -19,6 +20,8 @@ export interface AgentKeys {
   agentKey: Buffer;
   /** The private folder holding the socket and the token files (token-files.ts). */
   runtimeDir: string;
+  /** Writes the token files; default: each file written when asked. */
+  tokenFiles?: TokenFileWriter;
 }
 
 export interface CredentialsAppOptions {

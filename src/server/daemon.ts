@@ -14,7 +14,7 @@ import { buildCredentialsApp } from './credentials-app.js';
 import { AgentAlreadyRunningError, InvalidInputError } from '../errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './runtime-files.js';
 import { assertLoopbackAddress, inheritedListenFd } from './socket-activation.js';
-import { rewriteTokenFiles } from './token-files.js';
+import { TokenFileWriter, profilesWithTokenFiles, removeStaleTempFiles } from './token-files.js';
 import { LISTEN_BACKLOG } from './connection-limits.js';
 
 /** What the daemon hands the core factory: `AgentCoreOptions` (src/sso/agent.ts), with logger, env and redirect filled in. */
@@ -83,12 +83,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let port = 0;
   let serving = false;
   const startedAt = new Date().toISOString();
-  const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteTokenFiles(runtimeDir, agentKey, profiles)
-    .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
+  // A run cut short (SIGTERM mid-write) leaves temp files; nothing else ever reads them.
+  await removeStaleTempFiles(runtimeDir).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not remove stale token temp files'));
+  const tokenFiles = new TokenFileWriter(runtimeDir, agentKey, (err) => logger.warn({ err: err.message }, 'could not write a token file'));
+  const writeTokens = (profiles: Iterable<string>): void => tokenFiles.want(profiles);
   const coreOpts: CoreFactoryOptions = {
     ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
-    onProfilesChanged: (profiles) => { if (serving) void writeTokens(profiles.map((r) => r.profile)); },
+    onProfilesChanged: (profiles) => { if (serving) writeTokens(profiles.map((r) => r.profile)); },
   };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
@@ -100,7 +102,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   coreOpts.vault = vault;
   const core = await (opts.createCore ?? defaultCoreFactory)(coreOpts);
 
-  const keys = { agentKey, runtimeDir };
+  const keys = { agentKey, runtimeDir, tokenFiles };
   const tcp = buildCredentialsApp({ core, keys, port: () => port, logger });
   const info = (): AgentInfo => ({ version: VERSION, pid: process.pid, port, socket, startedAt, persist: vault.describe() });
   const admin = buildAdminApp({ core, keys, info, logger });
@@ -128,9 +130,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     throw err;
   }
   serving = true;
-  // Every file a shell may point at now holds this start's token.
-  await writeTokens(core.listProfiles().map((r) => r.profile));
   logger.info({ port, socket, version: VERSION }, 'listening');
+  // Every file a shell may point at gets this start's token, in the background: with thousands of
+  // profiles that takes seconds, and the agent serves meanwhile (`env` writes its own file at once).
+  writeTokens([...await profilesWithTokenFiles(runtimeDir).catch(() => []), ...core.listProfiles().map((r) => r.profile)]);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -144,6 +147,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       cut.unref();
       await Promise.allSettled([tcp.close(), admin.close()]);
       clearTimeout(cut);
+      await tokenFiles.stop();
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
       await vault.close();
       await rm(socket, { force: true });

@@ -1,3 +1,4 @@
+import { stripControls } from '../../strip-controls.js';
 import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import {
   AgentError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError, UpstreamError,
@@ -47,7 +48,7 @@ function parts(err: unknown): { name: string; message: string; status?: number }
   const status = e.$metadata?.httpStatusCode;
   return {
     name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').trim() : String(err),
+    message: stripControls(typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').trim() : String(err)),
     ...(status !== undefined ? { status } : {}),
   };
 }

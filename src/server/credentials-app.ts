@@ -11,6 +11,7 @@ import { HeldTokens } from './held-tokens.js';
 import { MAX_URL_LENGTH, refusal } from './request-guard.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
+import { refusalLog } from './refusal-log.js';
 import type { TokenFileWriter } from './token-files.js';
 import { TCP_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
 
@@ -92,7 +93,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     logger.debug({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  app.addHook('preClose', (done) => { closing = true; done(); });
+  const refusals = refusalLog(logger, 'OAuth callback refused', { now });
+  app.addHook('preClose', (done) => { closing = true; refusals.flush(); done(); });
 
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
     const ref = req.params.profile;
@@ -145,7 +147,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       return reply.code(200).send(callbackPage({ ok: true, session }));
     } catch (err) {
       const e = toAgentError(err);
-      logger.warn({ errorCode: e.code }, 'OAuth callback refused');
+      refusals.note(e.code);
       return reply.code(e.status).send(callbackPage({ ok: false, message: e.message }));
     }
   });

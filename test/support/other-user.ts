@@ -14,7 +14,13 @@ export function createOtherUser(t: { teardown(fn: () => void): void }, prefix: s
   const name = `${prefix}${randomBytes(3).toString('hex')}`;
   const r = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`useradd ${name} failed: ${r.stderr}`);
-  t.teardown(() => { spawnSync('userdel', [name]); });
+  t.teardown(() => {
+    // runuser does not always pass a signal on: whatever still runs as this user (the test made
+    // it, and only this test uses the name) is ended by pid, then the user can go.
+    const pids = spawnSync('pgrep', ['-u', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+    spawnSync('userdel', [name]);
+  });
   const uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
   return { name, uid };
 }

@@ -12,6 +12,7 @@ import { rmSync } from 'node:fs';
 import { startEmulator } from '../../src/emulator/index.js';
 import { isolatedWorld, runCli, spawnAgent } from '../support/e2e-harness.js';
 import { agentGet } from '../support/agent-get.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const EVIL = '\u001b]0;pwned\u0007\u001b[2JEvil\u009b31mCorp\u202e';
 // eslint-disable-next-line no-control-regex -- looking for them is the point
@@ -62,8 +63,7 @@ t.test('an account name and a callback error with escape sequences are printed a
   const pending = runCli(world, ['login', '--pkce', '--no-browser', '--session', 'x', '--force'], {
     onStderr: (text) => { url ||= /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(text)?.[1] ?? ''; },
   });
-  const deadline = Date.now() + 10_000;
-  while (!url && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => url !== '', 'login printed the authorize URL', 30_000);
   const state = new URL(url).searchParams.get('state') ?? '';
   const cb = await agentGet(`http://127.0.0.1:${agent.port}/oauth/callback?state=${encodeURIComponent(state)}&error=access_denied&error_description=${encodeURIComponent(EVIL)}`);
   t.equal(cb.status >= 400, true, 'the callback reports the refusal');

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyListenOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DestinationStream, Level } from 'pino';
 import { createLogger, type Logger } from './logger.js';
 import { socketPath } from './paths.js';
@@ -13,7 +13,8 @@ import { buildCredentialsApp } from './server/credentials-app.js';
 import { AgentAlreadyRunningError, InvalidInputError } from './errors.js';
 import { assertSocketPathFits, ensurePrivateDir, listenPrivately, newAgentKey, prepareSocketPath, socketAnswers } from './server/runtime-files.js';
 import { assertLoopbackAddress } from './server/socket-activation.js';
-import { rewriteRouteTokenFiles } from './server/route-token-files.js';
+import { RouteTokenFileWriter, profilesWithRouteTokenFiles, removeStaleTempFiles } from './server/route-token-files.js';
+import { LISTEN_BACKLOG } from './server/connection-limits.js';
 import type { Notifier } from './server/notify/desktop-notifier.js';
 import { GrantStore } from './store/grants.js';
 import { type ContainerListener, watchContainerAddress } from './server/container-listener.js';
@@ -151,7 +152,7 @@ export async function createAgentCore(opts: AgentCoreOptions): Promise<AgentCore
     },
   });
 
-  const core = new SsoAgentCore({ logger, clock, events, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
+  const core = new SsoAgentCore({ logger, clock, ownsClock: opts.clock === undefined, events, registry, persisted, chained, vault, restored, registrations, tokens, logins, syncs, cache });
   await core.load();
   await core.restore();
   return core;
@@ -239,23 +240,27 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     runtimeDir, logger, env, ...(opts.notify ? { notify: opts.notify } : {}), ...(opts.openUrl ? { openUrl: opts.openUrl } : {}),
     ...(opts.notifier ? { notifier: opts.notifier } : {}),
   });
-  const writeTokens = (profiles: Iterable<string>): Promise<void> => rewriteRouteTokenFiles(runtimeDir, agentKey, profiles)
-    .then(() => {}, (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not write the token files'));
+  // A run cut short (SIGTERM mid-write) leaves temp files; nothing else ever reads them.
+  await removeStaleTempFiles(runtimeDir).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not remove stale token temp files'));
+  const tokenFiles = new RouteTokenFileWriter(runtimeDir, agentKey, (err) => logger.warn({ err: err.message }, 'could not write a token file'));
+  const writeTokens = (profiles: Iterable<string>): void => tokenFiles.want(profiles);
   const coreOpts: CoreFactoryOptions = {
     ...opts.coreOptions, logger, env, redirectUri: () => `http://127.0.0.1:${opts.callbackPort ?? port}/oauth/callback`,
     // Before this agent holds the socket the files belong to whoever does: never write them.
-    onProfilesChanged: (profiles) => { if (serving) { void writeTokens(profiles.map((r) => r.profile)); watch.profilesChanged(); } },
+    onProfilesChanged: (profiles) => { if (serving) { writeTokens(profiles.map((r) => r.profile)); watch.profilesChanged(); } },
     events: watch.events,
   };
   if (opts.syncIntervalMs !== undefined) coreOpts.syncIntervalMs = opts.syncIntervalMs;
   // Without --persist the keychain module is never loaded, so nothing can reach the keychain.
   const vault = opts.coreOptions?.vault ?? (opts.persist === 'keychain'
-    ? new (await import('./sso/persist/keychain-vault.js')).KeychainVault({ logger, env })
+    ? new (await import('./sso/persist/keychain-vault.js')).KeychainVault({
+      logger, env, loggedOutFile: join(dirname(opts.coreOptions?.settingsFile ?? defaultSettingsFile(env)), 'logged-out.json'),
+    })
     : memoryOnly);
   coreOpts.vault = vault;
   const core = await (opts.createCore ?? createAgentCore)(coreOpts);
 
-  const keys = { agentKey, runtimeDir };
+  const keys = { agentKey, runtimeDir, tokenFiles };
   // Grants end with the agent; an ssh grant's listener closes with its grant.
   // (remoteListeners is made below, from the app; a grant can end only after that.)
   const grants = new GrantStore({ onEnd: (g) => { if (g.kind === 'remote') void remoteListeners.close(g.id); } });
@@ -274,7 +279,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   try {
     try {
       // Fastify hands its options to net.Server#listen, which takes an inherited `fd` (its types omit it).
-      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host: LISTEN_HOST } as FastifyListenOptions) : { host: LISTEN_HOST, port: opts.port });
+      await tcp.listen(opts.listenFd !== undefined ? ({ fd: opts.listenFd, host: LISTEN_HOST } as FastifyListenOptions) : { host: LISTEN_HOST, port: opts.port, backlog: LISTEN_BACKLOG });
     } catch (err) {
       // The port clash of two agents started at once on one socket: name the real clash.
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && await socketAnswers(socket)) throw new AgentAlreadyRunningError(socket);
@@ -301,9 +306,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     ...(opts.containerPollMs !== undefined ? { pollMs: opts.containerPollMs } : {}),
   }));
   await Promise.all(containers.map((c) => c.ready));
-  // Every file a shell may point at now holds this start's token.
-  await writeTokens(core.listProfiles().map((r) => r.profile));
   logger.info({ port, socket, version: VERSION, ...(containerAddresses.length ? { containers: containerInfo() } : {}) }, 'listening');
+  // Every file a shell may point at gets this start's token, in the background: with thousands of
+  // profiles that takes seconds, and the agent serves meanwhile (`env` writes its own file at once).
+  writeTokens([...await profilesWithRouteTokenFiles(runtimeDir).catch(() => []), ...core.listProfiles().map((r) => r.profile)]);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -318,6 +324,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       grants.clear();
       await Promise.allSettled([tcp.close(), admin.close(), ...containers.map((c) => c.close()), remoteListeners.closeAll()]);
       clearTimeout(cut);
+      await tokenFiles.stop();
       await core.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'core did not close cleanly'));
       await watch.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not remove the prompt state files'));
       await vault.close();

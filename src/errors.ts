@@ -69,6 +69,8 @@ export const ERROR_TABLE = {
   // role; a user profile name that means two roles.
   CredentialsOverride: { status: 409, exit: 1 },
   AmbiguousProfile: { status: 409, exit: 1 },
+  // The client found the agent's socket or its folder in another user's hands: it does not connect.
+  UnsafeSocket: { status: 403, exit: 1 },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -248,6 +250,14 @@ export class AgentAlreadyRunningError extends AgentError {
   }
 }
 
+/** The socket's folder or the socket itself is not the caller's own (another user may be posing as the agent). */
+export class UnsafeSocketError extends AgentError {
+  readonly code = 'UnsafeSocket';
+  constructor(socket: string, why: string) {
+    super(`refusing to use the agent socket ${socket}: ${why}, so another user may be posing as the agent. Remove that folder (as its owner or root) and start the agent again, or point XDG_RUNTIME_DIR or SSO_AGENT_SOCK at a folder only you can open (mode 0700)`);
+  }
+}
+
 export class ConfigFileError extends AgentError {
   readonly code = 'ConfigFileError';
 }
@@ -358,6 +368,7 @@ export const ERROR_CLASSES = [
   GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError,
   // existing AWS setups
   CredentialsOverrideError, AmbiguousProfileError,
+  UnsafeSocketError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

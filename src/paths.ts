@@ -1,18 +1,43 @@
+import { statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/**
- * Where the agent keeps its private runtime files (socket, token files). Never HOME, never the repo:
- * $XDG_RUNTIME_DIR is a per-user tmpfs on systemd machines; elsewhere a per-user folder in the temp dir.
- */
-export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SSO_AGENT_RUNTIME_DIR) return env.SSO_AGENT_RUNTIME_DIR;
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'sso-agent');
-  return join(env.TMPDIR || tmpdir(), `sso-agent-${userInfo().uid}`);
+/** What the runtime-dir rule reads of the machine; tests pass their own. */
+export interface RuntimeProbe {
+  uid: number;
+  /** True when `path` is a directory (following symlinks, as `[ -d ]` does). */
+  isDir(path: string): boolean;
 }
 
-export function socketPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SSO_AGENT_SOCK || join(runtimeDir(env), 'agent.sock');
+const machine: RuntimeProbe = {
+  get uid() { return userInfo().uid; },
+  isDir(path) {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * Where the agent keeps its private runtime files (socket, token files). Never HOME, never the repo:
+ * $XDG_RUNTIME_DIR is a per-user tmpfs on systemd machines. A cron job, `su` or `sudo` often runs
+ * without it although /run/user/$UID exists: that folder is the same per-user tmpfs, and nobody else
+ * can create it, so it wins over the shared temp dir, where another user could pre-create the
+ * folder. bin/sso-agent-credential-process.sh follows the same rule (a test holds them equal).
+ */
+export function runtimeDir(env: NodeJS.ProcessEnv = process.env, probe: RuntimeProbe = machine): string {
+  if (env.SSO_AGENT_RUNTIME_DIR) return env.SSO_AGENT_RUNTIME_DIR;
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'sso-agent');
+  const uid = probe.uid;
+  const runUser = `/run/user/${uid}`;
+  if (probe.isDir(runUser)) return join(runUser, 'sso-agent');
+  return join(env.TMPDIR || tmpdir(), `sso-agent-${uid}`);
+}
+
+export function socketPath(env: NodeJS.ProcessEnv = process.env, probe: RuntimeProbe = machine): string {
+  return env.SSO_AGENT_SOCK || join(runtimeDir(env, probe), 'agent.sock');
 }
 
 /** The agent's own settings (sessions added with `login --start-url`). No secret is ever stored here. */

@@ -57,6 +57,8 @@ t.test('the daemon: listening line, private socket and key, real HTTP and admin 
   t.equal(statSync(dir).mode & 0o777, 0o700);
   t.equal(statSync(socket).mode & 0o777, 0o600);
   t.notOk(existsSync(join(dir, 'token.key')), 'no key on disk: it lives in memory for this process only');
+  // Written in the background once the agent listens (thousands of files must not delay it).
+  await waitUntil(() => fakeCore().roles.every((r) => existsSync(join(dir, 'tokens', r.profile))), 'a token file per profile', 5000);
   for (const r of fakeCore().roles) {
     t.equal(statSync(join(dir, 'tokens', r.profile)).mode & 0o777, 0o600, `${r.profile}: a private token file from the start`);
   }
@@ -110,7 +112,7 @@ t.test('the token files: every one already there is rewritten at start, even for
   writeFileSync(orphan, 'old-token', { mode: 0o600 });
   const d = await startDaemon({ port: 0, socket, logger: capture().logger, createCore: async () => ({ ...fakeCore(), listProfiles: () => [] }) });
   t.teardown(() => d.close());
-  t.not(readFileSync(orphan, 'utf8'), 'old-token', 'rewritten with this start\'s token');
+  await waitUntil(() => readFileSync(orphan, 'utf8') !== 'old-token', 'the orphan rewritten with this start\'s token', 5000);
   t.not(readFileSync(join(dir, 'tokens', 'prod-admin'), 'utf8'), '', 'files of earlier profiles too');
 });
 

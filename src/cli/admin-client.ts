@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { AgentNotRunningError, BadReplyError, RemoteError, TimeoutError, type ErrorBody } from '../errors.js';
 import { socketPath } from '../paths.js';
+import { assertOwnSocket } from './check-socket.js';
 
 /**
  * Talks to the agent's admin API over its unix socket. Deliberately node:http only: this is on
@@ -18,6 +19,8 @@ export function adminRequest<T>(method: 'GET' | 'POST', path: string, body?: unk
   const socket = opts.socket ?? socketPath();
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise<T>((resolve, reject) => {
+    // Before any byte goes out: a socket in another user's hands gets neither the profile name nor a request.
+    assertOwnSocket(socket);
     const req = request(
       {
         socketPath: socket,

@@ -1,3 +1,4 @@
+import { stripControls } from '../strip-controls.js';
 import { ERROR_TABLE, isAgentError, type ExitCode } from '../errors.js';
 
 /** Exit codes not tied to an error. */
@@ -23,6 +24,7 @@ export function exitCodeFor(err: unknown): ExitCode {
  */
 export function reportError(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`sso-agent: ${message}\n`);
+  // Messages carry text from AWS and the agent's peers: no escape sequence of theirs reaches the terminal.
+  process.stderr.write(`sso-agent: ${stripControls(message)}\n`);
   if (process.env.SSO_AGENT_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
 }

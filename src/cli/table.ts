@@ -1,5 +1,9 @@
+import { stripControls } from '../strip-controls.js';
+
 /** Aligned columns for people (`status`, `ls`). Pure: rows in, text out; no trailing spaces. */
-export function formatTable(headers: string[], rows: string[][]): string {
+export function formatTable(headers: string[], rawRows: string[][]): string {
+  // Cells hold names from AWS (account names their owners choose): printable text only.
+  const rows = rawRows.map((r) => r.map((c) => stripControls(c ?? '')));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';

@@ -86,7 +86,12 @@ export interface LoginWaitBody { session: string }
 export interface LogoutBody { session?: string; all?: boolean }
 
 /** `portalFailed`: sessions whose portal Logout failed (the server-side sign-in stays valid until it expires). */
-export interface LogoutReply { loggedOut: string[]; portalFailed?: string[] }
+export interface LogoutReply {
+  loggedOut: string[];
+  portalFailed?: string[];
+  /** Sessions whose keychain item the keychain did not confirm deleted (retried; never restored). */
+  keychainMayRemain?: string[];
+}
 
 export interface SyncBody { session?: string }
 

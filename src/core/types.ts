@@ -171,7 +171,12 @@ export interface SyncSummary {
  * How the portal's Logout went: `signed-out`, `failed` (the local state is dropped anyway and the
  * server-side sign-in stays valid until it expires), or `not-needed` (no live token was held).
  */
-export interface LogoutResult { session: string; portal: 'signed-out' | 'failed' | 'not-needed' }
+export interface LogoutResult {
+  session: string;
+  portal: 'signed-out' | 'failed' | 'not-needed';
+  /** The keychain did not confirm the deletion of the session's item (it is retried, and never restored). */
+  keychainItemMayRemain?: boolean;
+}
 
 /** The OAuth redirect's query, as the browser brings it to /oauth/callback. */
 export interface OAuthCallbackQuery {

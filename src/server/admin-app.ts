@@ -17,6 +17,8 @@ import { toProcessOutput } from './to-process-output.js';
 import { toConsoleReply } from './to-console-reply.js';
 import { registerEksTokenRoute } from './eks/eks-token-route.js';
 import { type GrantDoors, registerGrantRoutes } from './admin-grants.js';
+import { ADMIN_LISTENER_LIMITS, createLimitedServer, type ListenerLimits } from './connection-limits.js';
+import { jsonArrayStream } from './json-array-stream.js';
 
 export type { AgentInfo, EnvReply, LogoutReply } from '../core/admin-api.js';
 
@@ -32,6 +34,8 @@ export interface AdminAppOptions {
   onStopRequested?: () => void;
   /** Container and ssh grants; without it the grant routes answer 404. */
   doors?: GrantDoors;
+  /** Default ADMIN_LISTENER_LIMITS; tests shorten the timeouts. */
+  limits?: ListenerLimits;
 }
 
 /** The admin patterns as regular expressions, for the 404-or-405 decision. */
@@ -48,7 +52,9 @@ export function credentialsUri(port: number, profile: string): string {
  */
 export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   const { core, keys, logger, info } = opts;
+  const limits = opts.limits ?? ADMIN_LISTENER_LIMITS;
   const app = Fastify({
+    serverFactory: (handler) => createLimitedServer(limits, handler),
     logger: false,
     exposeHeadRoutes: false,
     // Fastify's default (100) is shorter than an encoded IAM Identity Center role ARN.
@@ -63,6 +69,12 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   // The socket is private, but a browser cannot reach it anyway; refuse Origin as defence in depth.
   app.addHook('onRequest', async (req) => {
     if (req.headers.origin !== undefined) throw new ForbiddenRequestError('requests with an Origin header are refused');
+    // While the agent works on the answer (a login waiting for the browser, a long sync) the
+    // connection is quiet by design; once the answer goes out, a client that does not read it is cut.
+    quietFor(req.raw.socket, 0);
+  });
+  app.addHook('onSend', async (req) => {
+    quietFor(req.raw.socket, limits.idleTimeoutMs);
   });
 
   if (opts.doors) registerGrantRoutes(app, core, opts.doors);
@@ -80,7 +92,10 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     return { pid: info().pid };
   });
 
-  app.get(ADMIN_ROUTES.profiles, async (): Promise<ProfilesReply> => core.listProfiles());
+  // Tens of thousands of roles make megabytes of JSON: written as the client reads it, so a client
+  // that never reads holds a socket buffer, not a copy of the catalog.
+  app.get(ADMIN_ROUTES.profiles, async (_req, reply) => reply.header('content-type', 'application/json; charset=utf-8')
+    .send(jsonArrayStream(core.listProfiles() satisfies ProfilesReply)));
 
   app.post(ADMIN_ROUTES.login, async (req): Promise<LoginReply> => {
     const login = parseLoginRequest(req.body);
@@ -114,12 +129,14 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
     else if (known.length === 0) names = [];
     else throw new BadUsageError(`there are ${known.length} sessions (${known.join(', ')}): pass --session NAME or --all`);
     const portalFailed: string[] = [];
+    const keychainMayRemain: string[] = [];
     for (const name of names) {
       const result = await core.logout(name);
       if (result.portal === 'failed') portalFailed.push(name);
+      if (result.keychainItemMayRemain) keychainMayRemain.push(name);
       logger.info({ session: name }, 'logged out');
     }
-    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}) };
+    return { loggedOut: names, ...(portalFailed.length ? { portalFailed } : {}), ...(keychainMayRemain.length ? { keychainMayRemain } : {}) };
   });
 
   app.post(ADMIN_ROUTES.sync, async (req): Promise<SyncReply> => {
@@ -138,7 +155,7 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   app.get<{ Params: { profile: string } }>(ADMIN_ROUTES.env.pattern, async (req): Promise<EnvReply> => {
     const role = core.resolveProfile(req.params.profile);
     // Written now as well, so the path `env` prints always exists, whatever the catalog hook did.
-    const tokenFile = await writeRouteTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
+    const tokenFile = keys.tokenFiles ? await keys.tokenFiles.writeNow(role.profile) : await writeRouteTokenFile(keys.runtimeDir, keys.agentKey, role.profile);
     // A chained profile's own region wins over its session's.
     const region = role.region ?? core.listSessions().find((s) => s.name === role.session)?.region;
     return {
@@ -171,6 +188,11 @@ export function buildAdminApp(opts: AdminAppOptions): FastifyInstance {
   registerEksTokenRoute(app, { core, now: opts.now ?? Date.now, env: process.env });
 
   return app;
+}
+
+/** The socket's idle timeout (0: none); `inject()`'s stand-in socket has none to set. */
+function quietFor(socket: { setTimeout?: (ms: number) => unknown } | undefined, ms: number): void {
+  if (typeof socket?.setTimeout === 'function') socket.setTimeout(ms);
 }
 
 function asObject(body: unknown): Record<string, unknown> {

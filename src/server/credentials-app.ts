@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { NotFoundError, isAgentError } from '../errors.js';
@@ -14,6 +14,8 @@ import type { AgentKeys } from './agent-keys.js';
 import { TCP_LIMITS } from './tcp-limits.js';
 import { warmCredentialsResponder } from './warm-credentials.js';
 import { callbackPage } from './callback-page.js';
+import { refusalLog } from './refusal-log.js';
+import { TCP_LISTENER_LIMITS, createLimitedServer } from './connection-limits.js';
 
 export interface CredentialsAppOptions {
   core: AgentCore;
@@ -33,25 +35,18 @@ export interface CredentialsAppOptions {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Fastify's validated server options (defaults filled in), as it hands them to a server factory. */
-interface ServerTimeouts { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number }
-
 /**
  * Every listener's http server, the loopback one and the extra ones (listener-server.ts): the same
- * header limit and the timeouts Fastify sets on a server it makes itself.
+ * header limit, timeouts and connection cap (connection-limits.ts).
  */
-export function createCredentialsServer(handler: Handler, o: ServerTimeouts): Server {
-  const server = createServer({ maxHeaderSize: TCP_LIMITS.maxHeaderSize }, handler);
-  server.keepAliveTimeout = o.keepAliveTimeout;
-  server.requestTimeout = o.requestTimeout;
-  server.setTimeout(o.connectionTimeout);
-  return server;
+export function createCredentialsServer(handler: Handler): Server {
+  return createLimitedServer(TCP_LISTENER_LIMITS, handler, { maxHeaderSize: TCP_LIMITS.maxHeaderSize });
 }
 
-/** What extra listeners need of an app: its request handler (fast path, then Fastify) and timeouts. */
-const extraListenerParts = new WeakMap<FastifyInstance, { handler: Handler; timeouts: ServerTimeouts }>();
+/** What extra listeners need of an app: its request handler (fast path, then Fastify). */
+const extraListenerParts = new WeakMap<FastifyInstance, { handler: Handler }>();
 
-export function appRequestHandling(app: FastifyInstance): { handler: Handler; timeouts: ServerTimeouts } {
+export function appRequestHandling(app: FastifyInstance): { handler: Handler } {
   const parts = extraListenerParts.get(app);
   if (!parts) throw new Error('not a credentials app (buildCredentialsApp)');
   return parts;
@@ -76,13 +71,10 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   const warm = logger.isLevelEnabled('debug')
     ? () => false
     : warmCredentialsResponder({ core, listenerOf, closing: () => closing, maxRefLength: TCP_LIMITS.maxParamLength });
-  let timeouts: ServerTimeouts | undefined;
   const app: FastifyInstance = Fastify({
     // The warm-credentials answer goes first; whatever it does not answer, the app handles.
-    serverFactory: (handler, options) => {
-      timeouts = options as unknown as ServerTimeouts;
-      return createCredentialsServer((req, res) => { if (!warm(req, res)) handler(req, res); }, timeouts);
-    },
+    // Timeouts and the connection cap come from connection-limits.ts, as for every listener.
+    serverFactory: (handler) => createCredentialsServer((req, res) => { if (!warm(req, res)) handler(req, res); }),
     logger: false,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: TCP_LIMITS.maxParamLength },
@@ -95,7 +87,6 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
   // Extra listeners hand their requests to the same fast path and the same app (app.routing).
   extraListenerParts.set(app, {
     handler: (req, res) => { if (!warm(req, res)) app.routing(req, res); },
-    get timeouts(): ServerTimeouts { return timeouts as ServerTimeouts; },
   });
 
   installErrorHandling(app, logger, (p) => KNOWN_PATHS.some((re) => re.test(p)));
@@ -113,7 +104,8 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
     logger.debug({ method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  app.addHook('preClose', (done) => { closing = true; done(); });
+  const refusals = refusalLog(logger, 'OAuth callback refused', { now });
+  app.addHook('preClose', (done) => { closing = true; refusals.flush(); done(); });
 
   app.get<{ Params: { profile: string } }>('/v1/credentials/:profile', async (req, reply) => {
     // The same decision as the fast path's (warm-credentials.ts): one guard, one resolution.
@@ -154,7 +146,7 @@ export function buildCredentialsApp(opts: CredentialsAppOptions): FastifyInstanc
       return reply.code(200).send(callbackPage({ ok: true, session }));
     } catch (err) {
       const e = toAgentError(err);
-      logger.warn({ errorCode: e.code }, 'OAuth callback refused');
+      refusals.note(e.code);
       return reply.code(e.status).send(callbackPage({ ok: false, message: e.message }));
     }
   });

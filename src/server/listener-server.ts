@@ -9,11 +9,11 @@ import { type ListenerIdentity, tagRequest } from './listener-identity.js';
  * routes, same limits as the loopback listener.
  */
 export async function listenExtra(app: FastifyInstance, identity: ListenerIdentity, host: string, port: number): Promise<Server> {
-  const { handler, timeouts } = appRequestHandling(app);
+  const { handler } = appRequestHandling(app);
   const server = createCredentialsServer((req, res) => {
     tagRequest(req, identity);
     handler(req, res);
-  }, timeouts);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {

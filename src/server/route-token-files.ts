@@ -57,9 +57,70 @@ export async function profilesWithRouteTokenFiles(runtimeDir: string): Promise<s
   return names.map(profileOf).filter((p): p is string => p !== undefined);
 }
 
-/** Rewrites the files of `profiles` plus every file already there, all under `key`. */
-export async function rewriteRouteTokenFiles(runtimeDir: string, key: Buffer, profiles: Iterable<string>): Promise<number> {
-  const all = new Set([...await profilesWithRouteTokenFiles(runtimeDir), ...profiles]);
-  for (const profile of all) await writeRouteTokenFile(runtimeDir, key, profile);
-  return all.size;
+/** Removes the temp files a write cut short (SIGTERM, a crash) left behind; returns how many. */
+export async function removeStaleTempFiles(runtimeDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(join(runtimeDir, ROUTE_TOKEN_DIR));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  const stale = names.filter((n) => n.endsWith('.tmp'));
+  await Promise.all(stale.map((n) => unlink(join(runtimeDir, ROUTE_TOKEN_DIR, n)).catch(() => {})));
+  return stale.length;
+}
+
+/**
+ * Keeps the token files current, one write at a time, in the background: `want` says which
+ * profiles need a file, and only a file whose token differs from the one last written is written.
+ * An unchanged sync writes nothing; a start (a new key) writes every file once, after the agent
+ * listens, while requests are served in between (one file per turn of the event loop).
+ */
+export class RouteTokenFileWriter {
+  /** The token last written per profile (what the file holds, as far as this process knows). */
+  private readonly written = new Map<string, string>();
+  private readonly queue = new Set<string>();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly runtimeDir: string, private readonly key: Buffer, private readonly onError: (err: Error) => void) {}
+
+  /** Queues the files of `profiles` whose token is not the one on disk. */
+  want(profiles: Iterable<string>): void {
+    for (const profile of profiles) {
+      if (this.written.get(profile) !== routeToken(this.key, profile)) this.queue.add(profile);
+    }
+    if (this.queue.size) this.running ??= this.drain().finally(() => { this.running = undefined; });
+  }
+
+  /** The file of one profile, now (the `env` route prints its path). */
+  async writeNow(profile: string): Promise<string> {
+    this.queue.delete(profile);
+    const file = await writeRouteTokenFile(this.runtimeDir, this.key, profile);
+    this.written.set(profile, routeToken(this.key, profile));
+    return file;
+  }
+
+  /** Resolves when every queued file is written. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Shutdown: the write under way finishes, the rest is dropped (the next start writes them). */
+  async stop(): Promise<void> {
+    this.queue.clear();
+    await this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    for (const profile of this.queue) {
+      this.queue.delete(profile);
+      try {
+        await this.writeNow(profile);
+      } catch (err) {
+        this.onError(err as Error);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  }
 }

@@ -37,6 +37,8 @@ export interface CoreParts {
   cache: CredentialCache;
   /** What the daemon's desktop notices and prompt state files follow (src/server/notify/). */
   events?: SessionEvents;
+  /** The core made its clock (not a test's): close() stops the clock's suspend check. */
+  ownsClock?: boolean;
 }
 
 /** Session events, for what the person sees outside a terminal. Each is optional and must not throw. */
@@ -70,6 +72,7 @@ export class SsoAgentCore implements AgentCore {
   private readonly cache: CredentialCache;
   private closed = false;
   private readonly events: SessionEvents;
+  private readonly ownsClock: boolean;
 
   constructor(parts: CoreParts) {
     this.log = parts.logger;
@@ -86,6 +89,7 @@ export class SsoAgentCore implements AgentCore {
     this.syncs = parts.syncs;
     this.cache = parts.cache;
     this.events = parts.events ?? {};
+    this.ownsClock = parts.ownsClock ?? false;
   }
 
   /** Sessions from the AWS config and the settings, last run's catalog (once), chained profiles. */
@@ -114,6 +118,7 @@ export class SsoAgentCore implements AgentCore {
   }
 
   listSessions(): SessionStatus[] {
+    this.clock.recheck?.();
     return this.registry.names().map((name) => sessionStatus({
       config: this.registry.config(name),
       state: this.tokens.state(name, this.logins.isPending(name)),
@@ -150,6 +155,8 @@ export class SsoAgentCore implements AgentCore {
   /** A role the caller already resolved (the servers do, for their checks) is not looked up twice. */
   async getCredentials(ref: string | CatalogRole): Promise<RoleCredentials> {
     const role = typeof ref === 'string' ? this.resolveProfile(ref) : ref;
+    // After a suspend, renewals that fell due run before this answer (see systemClock).
+    this.clock.recheck?.();
     try {
       return await (role.chained ? this.chained.credentials(role) : this.cache.get(role));
     } catch (err) {
@@ -159,6 +166,7 @@ export class SsoAgentCore implements AgentCore {
   }
 
   servableCredentials(role: CatalogRole): RoleCredentials | undefined {
+    this.clock.recheck?.();
     return role.chained ? this.chained.servable(role) : this.cache.servable(role);
   }
 
@@ -217,8 +225,9 @@ export class SsoAgentCore implements AgentCore {
     const portal = await this.tokens.logout(session);
     this.syncs.stop(session);
     const dropped = this.cache.dropSession(session) + this.chained.dropSession(session);
-    this.log.info({ session, droppedCredentials: dropped, portal }, 'logged out');
-    return { session, portal };
+    const itemGone = await this.vault.settle(session);
+    this.log.info({ session, droppedCredentials: dropped, portal, ...(itemGone ? {} : { keychainItemMayRemain: true }) }, 'logged out');
+    return { session, portal, ...(itemGone ? {} : { keychainItemMayRemain: true }) };
   }
 
   async removeSession(session: string): Promise<SessionRemoved> {
@@ -230,6 +239,7 @@ export class SsoAgentCore implements AgentCore {
   }
 
   async sync(session?: string): Promise<SyncSummary[]> {
+    this.clock.recheck?.();
     if (session) {
       await this.load();
       this.registry.config(session);
@@ -251,6 +261,7 @@ export class SsoAgentCore implements AgentCore {
     this.registry.close();
     this.cache.close();
     this.chained.close();
+    if (this.ownsClock) this.clock.stop?.();
     await this.persisted.flush();
   }
 }

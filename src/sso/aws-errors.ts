@@ -6,6 +6,7 @@ import {
 import { routeOf } from './clients.js';
 import { classifyError } from './retry-policy.js';
 import { isRegion, parseRoleArn } from '../core/aws-names.js';
+import { stripControls } from '../strip-controls.js';
 
 /**
  * The one place AWS SDK exceptions become the agent's error classes. Callers say which operation
@@ -131,10 +132,10 @@ export function isRefreshRejected(err: unknown): boolean {
 
 /* STS (chained profiles). */
 
-/** AWS's own words for a failure, on one line. */
+/** AWS's own words for a failure, on one line, without terminal controls (they reach logs and terminals). */
 function messageOf(err: unknown): string {
   const m = typeof err === 'object' && err !== null ? (err as SdkErrorLike).message : undefined;
-  return typeof m === 'string' ? m.replace(/\s+/g, ' ').trim() : String(err);
+  return stripControls(typeof m === 'string' ? m.replace(/\s+/g, ' ').trim() : String(err));
 }
 
 /** What an AssumeRole error message names: the chained profile, its file, its SSO session and source role. */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { LatestFileWriter } from '../store/latest-file-writer.js';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigFileError, InvalidInputError } from '../errors.js';
 import type { SessionConfig } from '../core/types.js';
 import { isRegion } from '../core/aws-names.js';
@@ -97,16 +98,18 @@ export async function loadSettingsSessions(file: string): Promise<SessionConfig[
     }));
 }
 
-/** Writes the agent-added sessions (names, URLs, regions, scopes: nothing secret) atomically, 0600. */
-export async function saveSettingsSessions(file: string, sessions: SessionConfig[]): Promise<void> {
+/** The settings file's text for the agent-added sessions (names, URLs, regions, scopes: nothing secret). */
+export function settingsText(sessions: SessionConfig[]): string {
   const body: SettingsFile = {
     version: 1,
     sessions: sessions.map(({ source: _source, ...s }) => s),
   };
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, file);
+  return JSON.stringify(body, null, 2) + '\n';
+}
+
+/** Writes the agent-added sessions atomically, 0600, one save at a time through `writer`. */
+export function saveSettingsSessions(file: string, sessions: SessionConfig[], writer = new LatestFileWriter(file)): Promise<void> {
+  return writer.write(settingsText(sessions));
 }
 
 /** Both sources; a name in the AWS config file wins over the same name in the settings file. */

@@ -4,6 +4,7 @@ import { ConfigFileError, InvalidInputError, SessionInConfigFileError, SessionNo
 import type { Logger } from '../logger.js';
 import type { LoginRequest, SessionConfig } from '../core/types.js';
 import { nearName } from '../edit-distance.js';
+import { LatestFileWriter } from '../store/latest-file-writer.js';
 import type { AwsClientFactory } from './clients.js';
 import {
   DEFAULT_SCOPES, awsConfigPath, loadAwsConfigSessions, loadSettingsSessions, mergeSessions, parseRegion,
@@ -30,6 +31,7 @@ export class SessionRegistry {
   private readonly sessions = new Map<string, { config: SessionConfig; clients?: SessionClients }>();
   /** Added by a login whose first contact with AWS has not succeeded yet: saved only then (confirm). */
   private readonly provisional = new Set<string>();
+  private settingsWriter: LatestFileWriter | undefined;
   /** Sections of the AWS config left out at the last load, by session name, with the reason. */
   private configProblems = new Map<string, string>();
   /** The AWS config itself, when botocore would refuse it (line and fix). */
@@ -213,6 +215,8 @@ export class SessionRegistry {
   private async save(): Promise<void> {
     const added = [...this.sessions.values()].map((s) => s.config)
       .filter((c) => c.source === 'agent-settings' && !this.provisional.has(c.name));
-    await saveSettingsSessions(this.opts.settingsFile, added);
+    // One writer for the file: overlapping saves (logins adding sessions at once) never share a temp file.
+    this.settingsWriter ??= new LatestFileWriter(this.opts.settingsFile);
+    await saveSettingsSessions(this.opts.settingsFile, added, this.settingsWriter);
   }
 }

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { LatestFileWriter } from './latest-file-writer.js';
 import type { CatalogSnapshot } from './catalog.js';
 
 /**
@@ -45,37 +45,18 @@ function checkSnapshot(raw: unknown): CatalogSnapshot {
  * while one is under way is folded into one more write of the latest state.
  */
 export class CatalogFileWriter {
-  private latest: CatalogSnapshot | undefined;
-  private running: Promise<void> | undefined;
+  private readonly writer: LatestFileWriter;
 
-  constructor(private readonly file: string, private readonly onError: (err: Error) => void) {}
+  constructor(file: string, private readonly onError: (err: Error) => void) {
+    this.writer = new LatestFileWriter(file);
+  }
 
   save(snapshot: CatalogSnapshot): void {
-    this.latest = snapshot;
-    this.running ??= this.drain().finally(() => { this.running = undefined; });
+    this.writer.write(JSON.stringify(snapshot) + '\n').catch((err: Error) => this.onError(err));
   }
 
   /** Resolves when everything saved so far is on disk. */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
-
-  private async drain(): Promise<void> {
-    while (this.latest) {
-      const snapshot = this.latest;
-      this.latest = undefined;
-      try {
-        await writeAtomically(this.file, JSON.stringify(snapshot) + '\n');
-      } catch (err) {
-        this.onError(err as Error);
-      }
-    }
-  }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, file);
 }

@@ -11,4 +11,12 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number, label?: string): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
+  /**
+   * Runs, at once, the timers whose time has come by the wall clock although the monotonic clock
+   * (which stops during a suspend) has not got there; cheap enough to call on every request.
+   * Optional: a manual clock has one time only.
+   */
+  recheck?(): void;
+  /** Lets go of the clock's own periodic check. */
+  stop?(): void;
 }

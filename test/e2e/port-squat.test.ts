@@ -109,7 +109,7 @@ async function main(t: Test): Promise<void> {
   // The agent is back on its port with a fresh key.
   agent = await spawnAgent(world, ['--port', String(port)]);
   t.equal(agent.port, port);
-  t.not(readFileSync(tokenFile, 'utf8'), tokenBefore, 'the new agent rewrote the token file with a new token');
+  await waitUntil(() => readFileSync(tokenFile, 'utf8') !== tokenBefore, 'the new agent rewrote the token file with a new token', 10_000);
   const relogin = await login(['--session', 'victim']);
   t.equal(relogin.code, 0, relogin.stderr);
 

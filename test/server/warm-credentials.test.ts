@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { TCP_LISTENER_LIMITS } from '../../src/server/connection-limits.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -53,8 +54,8 @@ t.test('a role in memory is answered over TCP with the same bytes and headers as
   t.match(head, /\r\ncache-control: no-store\r\n/);
   t.equal(slow.headers['content-type'], 'application/json');
   t.equal(slow.headers['cache-control'], 'no-store');
-  t.equal(app.server.keepAliveTimeout, 72_000, 'idle SDK connections are kept as long as Fastify keeps them');
-  t.equal(app.server.requestTimeout, 0, 'the server the app builds keeps Fastify\'s other timeouts too');
+  t.equal(app.server.keepAliveTimeout, TCP_LISTENER_LIMITS.keepAliveTimeoutMs, 'idle SDK connections are closed after the listener limit');
+  t.equal(app.server.requestTimeout, TCP_LISTENER_LIMITS.requestTimeoutMs, 'the server the app builds has the listener\'s request timeout');
 });
 
 t.test('every refusal of the app still happens over TCP when the role is in memory', async (t) => {

@@ -38,6 +38,10 @@ export interface SecretService {
   address: string;
   /** Items `secret-tool search --all service SERVICE` finds: label, attributes, secret. */
   items(service?: string): Promise<KeyringItem[]>;
+  /** A new daemon replaces the running one with the keyring locked: the agent's calls then fail (no prompt can show). */
+  lock(): Promise<void>;
+  /** A new daemon replaces the running one, with the keyring unlocked (as a desktop login does). */
+  unlock(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,14 +55,28 @@ export interface KeyringItem { label: string; attributes: Record<string, string>
 export async function startSecretService(o: { home: string; runtimeDir: string; unlock: boolean }): Promise<SecretService> {
   const bus = await startBus(o.runtimeDir);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: o.home, XDG_RUNTIME_DIR: o.runtimeDir, DBUS_SESSION_BUS_ADDRESS: bus.address };
-  const daemon = spawn('gnome-keyring-daemon', ['--foreground', '--components=secrets', ...(o.unlock ? ['--unlock'] : [])], { env, stdio: ['pipe', 'ignore', 'ignore'] });
-  daemon.stdin!.end(o.unlock ? KEYRING_PASSWORD : '');
-  // Until the daemon owns the name, a client would make the bus start a second, locked one.
-  await waitUntil(async () => {
-    const r = await run('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], env);
-    return /boolean true/.test(r.stdout);
-  }, 'gnome-keyring-daemon owns org.freedesktop.secrets', 10_000);
+  const owner = async (): Promise<string> => (await run('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetNameOwner', 'string:org.freedesktop.secrets'], env)).stdout;
+  const startDaemon = async (unlock: boolean, replace: boolean): Promise<ChildProcess> => {
+    const before = replace ? await owner() : '';
+    const d = spawn('gnome-keyring-daemon', ['--foreground', '--components=secrets', ...(replace ? ['--replace'] : []), ...(unlock ? ['--unlock'] : [])], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    d.stdin!.end(unlock ? KEYRING_PASSWORD : '');
+    // Until the daemon owns the name, a client would make the bus start a second, locked one.
+    await waitUntil(async () => { const now = await owner(); return /string "/.test(now) && now !== before; }, 'gnome-keyring-daemon owns org.freedesktop.secrets', 10_000);
+    return d;
+  };
+  let daemon = await startDaemon(o.unlock, false);
   return {
+    async lock() {
+      // As after a reboot without a desktop login: a daemon that starts without the password.
+      const old = daemon;
+      daemon = await startDaemon(false, true);
+      await stop(old);
+    },
+    async unlock() {
+      const old = daemon;
+      daemon = await startDaemon(true, true);
+      await stop(old);
+    },
     address: bus.address,
     async items(service = 'aws-sso-agent') {
       const r = await run('secret-tool', ['search', '--all', 'service', service], env);

@@ -1,4 +1,5 @@
 import { ADMIN_ROUTES, adminRequest } from '../admin-client.js';
+import { stripControls } from '../../strip-controls.js';
 import type { LoginReply } from '../../core/admin-api.js';
 import { BadUsageError } from '../../errors.js';
 import type { LoginPrompt, LoginRequest, SessionStatus, SyncSummary } from '../../core/types.js';
@@ -68,9 +69,9 @@ export const command: Command = async (argv) => {
   const err = process.stderr;
   if (prompt.joined) err.write(`A login for session ${prompt.session} is already in progress; joining it.\n`);
   if (prompt.flow === 'device') {
-    err.write(`To log in to session ${prompt.session}, open this URL on any device and confirm the code ${prompt.userCode ?? ''}:\n\n  ${prompt.url}\n\n`);
+    err.write(`To log in to session ${prompt.session}, open this URL on any device and confirm the code ${stripControls(prompt.userCode ?? '')}:\n\n  ${stripControls(prompt.url)}\n\n`);
   } else {
-    err.write(`To log in to session ${prompt.session}, open this URL in a browser on this machine:\n\n  ${prompt.url}\n\n`);
+    err.write(`To log in to session ${prompt.session}, open this URL in a browser on this machine:\n\n  ${stripControls(prompt.url)}\n\n`);
   }
   if (!values['no-browser'] && browser.canOpen) {
     try {

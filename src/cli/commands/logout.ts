@@ -29,5 +29,9 @@ export const command: Command = async (argv) => {
     process.stdout.write(`IAM Identity Center did not confirm the sign-out of session ${name}: the agent forgot its token and credentials, `
       + 'but the sign-in stays valid on the server until it expires.\n');
   }
+  for (const name of reply.keychainMayRemain ?? []) {
+    process.stdout.write(`The keychain did not confirm the deletion of the item aws-sso-agent/${name}: it may remain there. The agent will not restore it, `
+      + 'and deletes it as soon as the keychain answers; you can also delete it in your keychain tool.\n');
+  }
   return 0;
 };

@@ -1,3 +1,4 @@
+import { stripControls } from '../../strip-controls.js';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { LoginFailedError, reloginHint } from '../../errors.js';
 import type { LoginPrompt, OAuthCallbackQuery, SessionConfig } from '../../core/types.js';
@@ -49,7 +50,9 @@ export async function exchangeCallback(
   oidc: SSOOIDCClient, registrations: Registrations, config: SessionConfig, attempt: PkceAttempt, query: OAuthCallbackQuery,
 ): Promise<TokenAnswer> {
   if (query.error) {
-    throw new LoginFailedError(`the sign-in for SSO session ${config.name} was refused (${query.error}${query.error_description ? `: ${query.error_description}` : ''}); ${reloginHint(config.name)} to try again`);
+    // Whoever opens the callback URL writes these: only their printable text is shown.
+    const why = `${stripControls(query.error ?? '')}${query.error_description ? `: ${stripControls(query.error_description)}` : ''}`;
+    throw new LoginFailedError(`the sign-in for SSO session ${config.name} was refused (${why}); ${reloginHint(config.name)} to try again`);
   }
   if (!query.code) {
     throw new LoginFailedError(`the browser came back without an authorization code for SSO session ${config.name}; ${reloginHint(config.name)} to try again`);

@@ -26,6 +26,8 @@ export interface SessionVault {
   load(session: string): Promise<VaultRecord | undefined>;
   save(session: string, record: VaultRecord): void;
   remove(session: string): void;
+  /** Waits (briefly) for the session's writes; false when its item may remain in the keychain. */
+  settle(session: string): Promise<boolean>;
   describe(): PersistStatus;
   /** Waits (briefly) for writes under way, then lets go of the keychain. */
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export const memoryOnly: SessionVault = {
   load: async () => undefined,
   save: () => {},
   remove: () => {},
+  settle: async () => true,
   describe: () => ({ mode: 'memory' }),
   close: async () => {},
 };

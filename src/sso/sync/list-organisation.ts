@@ -1,3 +1,4 @@
+import { stripControls } from '../../strip-controls.js';
 import type { SSOClient } from '@aws-sdk/client-sso';
 import { loadPortalSdk } from '../clients.js';
 import type { Logger } from 'pino';
@@ -64,7 +65,8 @@ export async function listOrganisation(o: ListOrganisationOptions): Promise<Orga
   do {
     const page = await call('ListAccounts', () => o.client.send(new ListAccountsCommand({ accessToken: o.accessToken, maxResults: pageSize, nextToken })));
     for (const a of page.accountList ?? []) {
-      if (a.accountId) accountList.push({ accountId: a.accountId, accountName: a.accountName ?? a.accountId });
+      // Member-account owners choose the name: no control character of theirs reaches a terminal or a log.
+      if (a.accountId) accountList.push({ accountId: a.accountId, accountName: stripControls(a.accountName ?? a.accountId) });
     }
     nextToken = page.nextToken || undefined;
     o.onProgress?.({ phase: 'accounts', accounts: accountList.length, listed: 0 });
@@ -82,7 +84,7 @@ export async function listOrganisation(o: ListOrganisationOptions): Promise<Orga
     let token: string | undefined;
     do {
       const page = await call('ListAccountRoles', () => o.client.send(new ListAccountRolesCommand({ accessToken: o.accessToken, accountId, maxResults: pageSize, nextToken: token })));
-      for (const r of page.roleList ?? []) if (r.roleName) roles.push(r.roleName);
+      for (const r of page.roleList ?? []) if (r.roleName) roles.push(stripControls(r.roleName));
       token = page.nextToken || undefined;
     } while (token);
     return [...new Set(roles)].sort();

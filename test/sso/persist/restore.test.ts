@@ -29,6 +29,7 @@ class MemoryVault implements SessionVault {
   }
   save(session: string, record: VaultRecord) { this.ops.push(`save ${session}`); this.items.set(session, serializeRecord(record)); }
   remove(session: string) { this.ops.push(`remove ${session}`); this.items.delete(session); }
+  async settle() { return true; }
   describe(): PersistStatus { return { mode: 'keychain', state: 'ok' }; }
   async close() {}
   token(session = 'work') { return this.items.has(session) ? (JSON.parse(this.items.get(session)!) as VaultRecord).token : undefined; }

@@ -362,13 +362,9 @@ export const ERROR_CLASSES = [
   BadRequestError,
   // chained roles
   ChainedProfileInvalidError, AssumeRoleDeniedError, AssumeRoleInvalidError, SourceCredentialsRejectedError,
-  UpstreamUnreachableError,
-  BadReplyError, TimeoutError,
-  // grants
-  GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError,
-  // existing AWS setups
-  CredentialsOverrideError, AmbiguousProfileError,
-  UnsafeSocketError,
+  UpstreamUnreachableError, BadReplyError, TimeoutError, UnsafeSocketError,
+  // grants (containers, ssh); existing AWS setups
+  GrantRequiredError, ProfileNotGrantedError, GrantNotFoundError, NoContainerAddressError, CredentialsOverrideError, AmbiguousProfileError,
 ] as const;
 
 export function isAgentError(err: unknown): err is AgentError {

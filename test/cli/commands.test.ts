@@ -307,5 +307,7 @@ t.test('credential-process loads neither Fastify nor the AWS SDK', async (t) => 
   const offenders = [...bare].filter((s) => !s.startsWith('node:'));
   t.same(offenders, [], `only node: builtins are loaded (saw ${[...bare].join(', ')})`);
   const bytes = [...seen].reduce((n, f) => n + readFileSync(f).length, 0);
-  t.ok(bytes < 25_000, `a few small files (${seen.size} files, ${bytes} bytes)`);
+  // The error table, the admin client with its socket-ownership check, and the argument parser:
+  // about 26 KB. A framework or SDK module in the graph would add hundreds of KB.
+  t.ok(bytes < 28_000, `a few small files (${seen.size} files, ${bytes} bytes)`);
 });

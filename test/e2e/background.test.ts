@@ -34,7 +34,8 @@ t.test('serve --background returns once the agent answers, detached', async (t) 
   t.match(r.stdout, /Stop it with `sso-agent stop`/);
   t.ok(alive(pid), 'the agent runs after the command returned');
   const status = await runCli(world, ['status', '--json']);
-  t.equal(status.code, 0, status.stderr);
+  // No session is set up yet, which status reports with its "needs a login" exit (3).
+  t.equal(status.code, 3, status.stderr);
   t.equal(JSON.parse(status.stdout).agent.pid, pid, 'and answers on the socket');
   // Its own session: no terminal can send it SIGHUP/SIGINT when the shell goes.
   const ps = await run('ps', ['-o', 'sid=', '-p', String(pid)], process.env);

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { findPackageRoot } from '../../../src/package-root.js';
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +126,8 @@ t.test('the shell client asks the socket with curl, prints the answer as sent, a
   const root = tempDir(join(tmpdir(), 'sso-agent-shc-'));
   const line = fakeInstall(join(root, 'my tools'));
   const socket = join(root, 'run dir', 'agent.sock');
-  mkdirSync(join(root, 'run dir'));
+  // The agent's folder is private (0700), or the shell client leaves the socket to node.
+  mkdirSync(join(root, 'run dir'), { mode: 0o700 });
   const body = '{"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-12-01T21:00:00.000Z","AccountId":"111111111111"}\n';
   const seen: string[] = [];
   let status = 200;
@@ -148,9 +149,15 @@ t.test('the shell client asks the socket with curl, prints the answer as sent, a
 
   // XDG_RUNTIME_DIR decides the path when SSO_AGENT_SOCK is unset, as in src/paths.ts.
   const { SSO_AGENT_SOCK: _drop, ...noSock } = env;
-  mkdirSync(join(root, 'xdg', 'sso-agent'), { recursive: true });
-  symlinkSync(socket, join(root, 'xdg', 'sso-agent', 'agent.sock'));
+  mkdirSync(join(root, 'xdg', 'sso-agent'), { recursive: true, mode: 0o700 });
+  // A symlinked socket is refused (it could point anywhere): move the socket itself, then back.
+  const xdgSocket = join(root, 'xdg', 'sso-agent', 'agent.sock');
+  symlinkSync(socket, xdgSocket);
+  t.equal(await run({ ...noSock, XDG_RUNTIME_DIR: join(root, 'xdg') }), `node:${JSON.stringify(['credential-process', profile])}`, 'a symlinked socket goes to the node entry, which refuses it by name');
+  rmSync(xdgSocket);
+  renameSync(socket, xdgSocket);
   t.equal(await run({ ...noSock, XDG_RUNTIME_DIR: join(root, 'xdg') }), body, 'found through XDG_RUNTIME_DIR');
+  renameSync(xdgSocket, socket);
 
   status = 409;
   t.equal(await run(env), `node:${JSON.stringify(['credential-process', profile])}`, 'an error answer goes to the node entry, which prints the agent\'s message');

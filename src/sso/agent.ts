@@ -211,10 +211,12 @@ export class SsoAgentCore implements AgentCore {
     this.registry.config(session);
     const pending = this.logins.wait(session, signal);
     if (pending) return pending;
-    // Logged in already: the sync under way (the login's own) is joined, else the last one answers.
-    if (this.tokens.canServe(session)) return this.syncs.latest(session);
+    // The latest login failed, perhaps before its command came to wait for it (a refused browser
+    // callback is quick): say so, even while an older token still serves (`login --force`).
     const failed = this.logins.lastError(session);
     if (failed) throw failed;
+    // Logged in already: the sync under way (the login's own) is joined, else the last one answers.
+    if (this.tokens.canServe(session)) return this.syncs.latest(session);
     throw this.tokens.loginRequired(session);
   }
 

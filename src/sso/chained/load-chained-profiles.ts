@@ -6,8 +6,6 @@
  */
 import { agentProfileOfProcess } from '../../ini/agent-process-line.js';
 
-export { agentProfileOfProcess };
-
 /** `[profile NAME]` sections as @smithy/shared-ini-file-loader returns them (`default`, `NAME`, `sso-session.X`, …). */
 export type ConfigSections = Record<string, Record<string, string | undefined> | undefined>;
 

@@ -1,8 +1,9 @@
 // The pure half of chained profiles: which config sections are chained, what each source_profile
 // stands for, and the loop and depth refusals — on lists of accepted and rejected inputs.
 import t from 'tap';
+import { agentProfileOfProcess } from '../../../src/ini/agent-process-line.js';
 import {
-  MAX_CHAIN_DEPTH, agentProfileOfProcess, readChainedConfig, resolveChained, type ConfigSections,
+  MAX_CHAIN_DEPTH, readChainedConfig, resolveChained, type ConfigSections,
 } from '../../../src/sso/chained/load-chained-profiles.js';
 
 const FILE = '/home/me/.aws/config';
